@@ -1,0 +1,53 @@
+"""autograd_lite: a small, fast, readable reverse-mode autodiff engine on numpy.
+
+>>> import autograd_lite as ag
+>>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+>>> y = ag.sum(ag.tanh(x) * x)
+>>> y.backward()
+>>> x.grad.shape
+(2,)
+"""
+
+from . import ops
+from .core import (
+    Op,
+    Tensor,
+    current_scope,
+    enable_grad,
+    grad,
+    is_grad_enabled,
+    name_scope,
+    no_grad,
+    set_grad_enabled,
+    tensor,
+    value,
+)
+from .creation import arange, full, ones, ones_like, rand, randn, zeros, zeros_like
+from .ops import *  # noqa: F403 - the ops under numpy's names: ag.exp, ag.matmul, ...
+from .ops import __all__ as _ops_all
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Op",
+    "Tensor",
+    "tensor",
+    "grad",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "is_grad_enabled",
+    "name_scope",
+    "current_scope",
+    "value",
+    "zeros",
+    "ones",
+    "zeros_like",
+    "ones_like",
+    "full",
+    "arange",
+    "randn",
+    "rand",
+    "ops",
+    *_ops_all,
+]

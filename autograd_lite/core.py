@@ -1,0 +1,640 @@
+"""The core of autograd_lite: Tensor and Op nodes, grad mode, name scopes, and the backward engine.
+
+The graph is bipartite. A :class:`Tensor` holds an array and the :class:`Op` that made it;
+an Op holds its inputs (Tensors or constants) and whatever its forward saved. Backward walks
+the graph iteratively (Kahn's algorithm over tensors), so graph depth is never limited by
+Python's recursion limit. Each op's backward is written once with operators and ``ag``
+functions, so it runs on plain arrays for ordinary gradients (fast, no graph) and on Tensors
+under ``create_graph=True`` (differentiable, for gradients of gradients).
+
+This module imports nothing but numpy: operators and methods are attached to Tensor by
+:mod:`autograd_lite.ops`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ContextDecorator, contextmanager
+from typing import Any, TypeVar
+
+import numpy as np
+
+__all__ = [
+    "Tensor",
+    "Op",
+    "tensor",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "is_grad_enabled",
+    "name_scope",
+    "current_scope",
+    "grad",
+    "value",
+]
+
+ArrayLike = Any
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# --------------------------------------------------------------------------- grad mode
+
+
+class _ThreadState(threading.local):
+    """Per-thread mode: whether ops are recorded, and the current name scope."""
+
+    def __init__(self) -> None:
+        self.grad_enabled = True
+        self.scope: str | None = None
+
+
+_state = _ThreadState()
+
+
+def is_grad_enabled() -> bool:
+    """True when new ops are recorded for backward (the default), in this thread."""
+    return _state.grad_enabled
+
+
+class set_grad_enabled(ContextDecorator):
+    """Turn recording on or off inside a ``with`` block or a decorated function (per thread)."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self._saved: list[bool] = []
+
+    def __enter__(self) -> set_grad_enabled:
+        self._saved.append(_state.grad_enabled)
+        _state.grad_enabled = self.mode
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _state.grad_enabled = self._saved.pop()
+
+    def _recreate_cm(self) -> set_grad_enabled:
+        # A fresh context per decorated call keeps recursion and threads independent.
+        return type(self)(self.mode)
+
+
+class no_grad(set_grad_enabled):
+    """Context manager and decorator: ops inside are not recorded (``with ag.no_grad(): ...``)."""
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+    def _recreate_cm(self) -> no_grad:
+        return no_grad()
+
+
+class enable_grad(set_grad_enabled):
+    """Context manager and decorator that turns recording back on inside a no_grad region."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+    def _recreate_cm(self) -> enable_grad:
+        return enable_grad()
+
+
+@contextmanager
+def name_scope(name: str) -> Iterator[str]:
+    """Ops created inside carry the scope path (``"encoder.0"``); scopes nest with dots.
+
+    >>> import autograd_lite as ag
+    >>> with ag.name_scope("encoder"), ag.name_scope("0"):
+    ...     ag.current_scope()
+    'encoder.0'
+    """
+    outer = _state.scope
+    _state.scope = f"{outer}.{name}" if outer else str(name)
+    try:
+        yield _state.scope
+    finally:
+        _state.scope = outer
+
+
+def current_scope() -> str | None:
+    """The name scope that new ops record, or None outside any scope."""
+    return _state.scope
+
+
+# --------------------------------------------------------------------------- Tensor
+
+
+def _check_float(data: np.ndarray, what: str) -> None:
+    if data.dtype.kind not in "fc":
+        raise TypeError(
+            f"{what}: only floating-point tensors can require gradients, got dtype {data.dtype}; "
+            f"convert first, e.g. ag.tensor(x, dtype=np.float64, requires_grad=True)"
+        )
+
+
+class Tensor:
+    """An n-dimensional array that remembers how it was computed.
+
+    Parameters
+    ----------
+    data : array_like
+        Wrapped without copying when it already is an ndarray (use :func:`tensor` to copy).
+    requires_grad : bool
+        Record ops on this tensor so that ``backward`` fills its ``.grad``. Floating dtypes only.
+    dtype : numpy dtype, optional
+    name : str, optional
+        Shown in graph drawings.
+
+    Examples
+    --------
+    >>> import autograd_lite as ag
+    >>> x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4., 6.])
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "op", "name", "_version", "_retains_grad")
+    __array_priority__ = 1000.0
+
+    def __init__(
+        self,
+        data: ArrayLike,
+        requires_grad: bool = False,
+        dtype: Any = None,
+        name: str | None = None,
+    ) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        arr = np.asarray(data, dtype=dtype)
+        if requires_grad:
+            _check_float(arr, "tensor")
+        self.data: np.ndarray = arr
+        self.grad: Tensor | None = None
+        self.requires_grad: bool = bool(requires_grad)
+        self.op: Op | None = None
+        self.name: str | None = name
+        self._version = 0
+        self._retains_grad = False
+
+    __hash__ = object.__hash__  # __eq__ is elementwise, so hash by identity as PyTorch does
+
+    # -- array facts
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not made by a recorded op (user-created or detached)."""
+        return self.op is None
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if copy:
+            return np.array(self.data, dtype=dtype, copy=True)
+        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def item(self) -> Any:
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing this tensor's data, cut off from the graph."""
+        return Tensor(self.data)
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: the tensor does not require grad")
+        self._retains_grad = True
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = []
+        if self.data.dtype not in (np.float64, np.int64, np.bool_):
+            extras.append(f"dtype={self.data.dtype}")
+        if self.op is not None:
+            extras.append(f"op=<{self.op.name}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return f"tensor({body}{''.join(', ' + e for e in extras)})"
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def backward(
+        self,
+        grad: ArrayLike | None = None,
+        retain_graph: bool = False,
+        create_graph: bool = False,
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (zeroing is the caller's job).
+
+        ``grad`` is the upstream gradient, required unless this tensor has one element.
+        ``create_graph=True`` makes the gradients differentiable (gradients of gradients).
+        """
+        _backward((self,), (grad,), retain_graph or create_graph, create_graph, capture=None)
+
+
+def tensor(
+    data: ArrayLike,
+    requires_grad: bool = False,
+    dtype: Any = None,
+    name: str | None = None,
+) -> Tensor:
+    """Make a leaf tensor holding a copy of ``data`` (Python floats and lists become float64).
+
+    >>> import autograd_lite as ag
+    >>> ag.tensor([[1, 2], [3, 4]], dtype="float32", requires_grad=True).shape
+    (2, 2)
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    return Tensor(np.array(data, dtype=dtype, copy=True), requires_grad, name=name)
+
+
+_new = object.__new__
+
+
+def _result(data: np.ndarray, op: Op | None) -> Tensor:
+    # The hot path: build an op's output without going through __init__'s checks.
+    t = _new(Tensor)
+    t.data = data
+    t.grad = None
+    t.requires_grad = op is not None
+    t.op = op
+    t.name = None
+    t._version = 0
+    t._retains_grad = False
+    return t
+
+
+def value(x: Any) -> Any:
+    """The array behind a Tensor (constants pass through): for masks and indices in backward."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+# --------------------------------------------------------------------------- Op
+
+_NEEDS1 = ((False,), (True,))
+_NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
+
+
+class Op:
+    """A node of the graph: ``forward`` on arrays, ``backward`` beside it.
+
+    Subclasses take their non-tensor arguments (axis, ...) in ``__init__`` and are applied
+    by calling an instance on inputs: ``Sum(axis=0)(x)``. Inputs may be Tensors, arrays or
+    Python scalars; with no Tensor among them the plain forward result is returned.
+
+    ``backward(g, y, *xs)`` gets the upstream gradient ``g``, the output ``y`` and the inputs
+    ``xs``: arrays for ordinary gradients, Tensors under ``create_graph=True``. It returns
+    one gradient per input (a bare value for one input, a tuple otherwise, None where no
+    gradient is needed), shaped like the broadcast result: the engine sums each back to its
+    input's shape and dtype. ``self.needs_grad`` says which inputs need one.
+
+    Examples
+    --------
+    >>> import numpy as np, autograd_lite as ag
+    >>> class Cube(ag.Op):
+    ...     def forward(self, x):
+    ...         return x ** 3
+    ...     def backward(self, g, y, x):
+    ...         return 3 * g * x * x
+    >>> x = ag.tensor(2.0, requires_grad=True)
+    >>> Cube()(x).backward()
+    >>> x.grad
+    tensor(12.)
+    """
+
+    __slots__ = ("inputs", "needs_grad", "scope", "saved")
+    name: str = "op"
+    _params: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__:
+            cls.name = cls.__name__.lower()
+        # Public slots declared by subclasses are the op's arguments, shown by describe().
+        slots: list[str] = []
+        for klass in cls.__mro__[:-2]:
+            own = klass.__dict__.get("__slots__", ())
+            slots += [own] if isinstance(own, str) else list(own)
+        cls._params = tuple(s for s in dict.fromkeys(reversed(slots)) if not s.startswith("_"))
+
+    def forward(self, *xs: Any) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__}.forward")
+
+    def backward(self, g: Any, y: Any, *xs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__}.backward")
+
+    def describe(self) -> dict[str, Any]:
+        """The op's non-tensor arguments, for display (graph drawings, error messages)."""
+        args = {k: getattr(self, k) for k in self._params if hasattr(self, k)}
+        extra = getattr(self, "__dict__", {})
+        args.update((k, v) for k, v in extra.items() if not k.startswith("_") and k != "saved")
+        return args
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.describe().items())
+        return f"<op {self.name}({args})>"
+
+    def __call__(self, *inputs: Any) -> Any:
+        n = len(inputs)
+        if n == 1:
+            x = inputs[0]
+            if not isinstance(x, Tensor):
+                return self.forward(x)
+            y = self.forward(x.data)
+            if type(y) is not np.ndarray:
+                y = np.asarray(y)
+            if x.requires_grad and _state.grad_enabled:
+                self.inputs = inputs
+                self.needs_grad = _NEEDS1[1]
+                self.scope = _state.scope
+                return _result(y, self)
+            return _result(y, None)
+        if n == 2:
+            a, b = inputs
+            ta = isinstance(a, Tensor)
+            tb = isinstance(b, Tensor)
+            if not (ta or tb):
+                return self.forward(a, b)
+            y = self.forward(a.data if ta else a, b.data if tb else b)
+            if type(y) is not np.ndarray:
+                y = np.asarray(y)
+            ra = ta and a.requires_grad
+            rb = tb and b.requires_grad
+            if (ra or rb) and _state.grad_enabled:
+                self.inputs = inputs
+                self.needs_grad = _NEEDS2[ra][rb]
+                self.scope = _state.scope
+                return _result(y, self)
+            return _result(y, None)
+        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+        needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+        y = self.forward(*arrays)
+        if not any(isinstance(x, Tensor) for x in inputs):
+            return y
+        if type(y) is not np.ndarray:
+            y = np.asarray(y)
+        if any(needs) and _state.grad_enabled:
+            self.inputs = inputs
+            self.needs_grad = needs
+            self.scope = _state.scope
+            return _result(y, self)
+        return _result(y, None)
+
+
+# --------------------------------------------------------------------------- the engine
+
+_FREED = (
+    "backward through a graph that was already freed: ops release what they saved once backward "
+    "has used them. Pass retain_graph=True to the first backward()/ag.grad() to go through the "
+    "graph again."
+)
+
+
+def _fit(g: Any, like: np.ndarray, op: Op) -> Any:
+    """Sum a broadcast gradient back to ``like``'s shape and cast it to its dtype."""
+    shape = like.shape
+    if g.shape != shape:
+        lead = g.ndim - len(shape)
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1
+        )
+        if lead < 0 or any(g.shape[i + lead] not in (n, 1) for i, n in enumerate(shape) if n != 1):
+            raise ValueError(
+                f"backward of '{op.name}' returned a gradient of shape {tuple(g.shape)} "
+                f"for an input of shape {shape}; expected that shape or one broadcasting to it"
+            )
+        if axes:
+            g = g.sum(axis=axes)
+        if g.shape != shape:
+            g = g.reshape(shape)
+    if g.dtype != like.dtype:
+        g = g.astype(like.dtype)
+    return g
+
+
+def _as_root_grad(out: Tensor, g: Any, create_graph: bool) -> Any:
+    """Check and convert the upstream gradient given for an output."""
+    if g is None:
+        if out.data.size != 1:
+            raise RuntimeError(
+                f"backward: grad can be implied only for a one-element output, got shape "
+                f"{out.shape}; pass grad= (an array of shape {out.shape}) or reduce first "
+                f"(e.g. .sum())"
+            )
+        g = np.ones_like(out.data)
+    elif isinstance(g, Tensor):
+        if g.shape != out.shape:
+            raise ValueError(f"backward: grad has shape {g.shape} but the output has {out.shape}")
+        if not create_graph:
+            g = g.data
+        elif g.dtype != out.dtype:
+            g = g.astype(out.dtype)
+    else:
+        g = np.asarray(g)
+        if g.shape != out.shape:
+            raise ValueError(f"backward: grad has shape {g.shape} but the output has {out.shape}")
+    if not isinstance(g, Tensor):
+        g = g.astype(out.dtype, copy=False)
+        if create_graph:
+            g = Tensor(g)
+    return g
+
+
+def _count_consumers(roots: Sequence[Tensor]) -> dict[Tensor, int]:
+    """Pass 1: for every non-leaf tensor reachable from the roots, how many ops consume it."""
+    pending: dict[Tensor, int] = {}
+    stack = []
+    for r in roots:
+        if r.op is not None and r not in pending:
+            pending[r] = 0
+            stack.append(r)
+    while stack:
+        t = stack.pop()
+        inputs = t.op.inputs  # type: ignore[union-attr]
+        if inputs is None:
+            raise RuntimeError(_FREED)
+        for x in inputs:
+            if isinstance(x, Tensor) and x.op is not None:
+                if x in pending:
+                    pending[x] += 1
+                else:
+                    pending[x] = 1
+                    stack.append(x)
+    return pending
+
+
+def _backward(
+    roots: Sequence[Tensor],
+    root_grads: Sequence[Any],
+    retain_graph: bool,
+    create_graph: bool,
+    capture: dict[Tensor, Any] | None,
+) -> None:
+    """Propagate gradients from ``roots`` to leaves.
+
+    With ``capture`` (from :func:`grad`) the gradients of the captured tensors are stored
+    there and no ``.grad`` is touched; otherwise leaves accumulate into ``.grad``.
+    """
+    for r in roots:
+        if not r.requires_grad:
+            raise RuntimeError(
+                "backward: the output does not require grad (no input of the computation "
+                "requires grad, or it ran under no_grad)"
+            )
+    grads = [_as_root_grad(r, g, create_graph) for r, g in zip(roots, root_grads)]
+    pending = _count_consumers(roots)
+    acc: dict[Tensor, Any] = {}
+    for r, g in zip(roots, grads):
+        if r.op is None:
+            _deliver(r, g, None, create_graph, capture)
+        else:
+            acc[r] = acc[r] + g if r in acc else g
+    ready = [r for r in acc if pending[r] == 0]
+
+    saved_mode = _state.grad_enabled
+    _state.grad_enabled = create_graph  # first-order backward never records ops
+    try:
+        while ready:
+            t = ready.pop()
+            op = t.op
+            inputs = op.inputs  # type: ignore[union-attr]
+            g = acc.pop(t, None)
+            if g is not None and (t._retains_grad or (capture is not None and t in capture)):
+                _deliver(t, g, g, create_graph, capture)
+            if g is not None:
+                if create_graph:
+                    gxs = op.backward(g, t, *inputs)  # type: ignore[union-attr]
+                else:
+                    gxs = op.backward(  # type: ignore[union-attr]
+                        g, t.data, *[x.data if isinstance(x, Tensor) else x for x in inputs]
+                    )
+                if type(gxs) is not tuple:
+                    gxs = (gxs,)
+                if len(gxs) != len(inputs):
+                    raise RuntimeError(
+                        f"backward of '{op.name}' returned {len(gxs)} gradients "  # type: ignore[union-attr]
+                        f"for {len(inputs)} inputs"
+                    )
+            else:  # nothing flowed into t: its inputs only need their counts released
+                gxs = (None,) * len(inputs)
+            if not retain_graph:
+                op.inputs = None  # type: ignore[union-attr]
+                op.saved = None  # type: ignore[union-attr]
+            for x, gx, need in zip(inputs, gxs, op.needs_grad):  # type: ignore[union-attr]
+                if not need:
+                    continue
+                if gx is not None:
+                    gx = _fit(gx, x.data, op)  # type: ignore[arg-type]
+                if x.op is None:
+                    if gx is not None:
+                        _deliver(x, gx, g, create_graph, capture)
+                    continue
+                if gx is not None:
+                    prev = acc.get(x)
+                    acc[x] = gx if prev is None else prev + gx
+                n = pending[x] - 1
+                pending[x] = n
+                if n == 0:
+                    ready.append(x)
+    finally:
+        _state.grad_enabled = saved_mode
+
+
+def _deliver(t: Tensor, g: Any, upstream: Any, create_graph: bool, capture: Any) -> None:
+    """Hand a finished gradient to a leaf's ``.grad``, a retained tensor, or ``ag.grad``'s capture."""
+    if capture is not None:
+        if t in capture:
+            prev = capture[t]
+            capture[t] = g if prev is None else prev + g
+        return
+    if create_graph:
+        t.grad = g if t.grad is None else t.grad + g
+        return
+    if g is upstream or g.base is not None:
+        g = g.copy()  # never let .grad alias another gradient or a view of one
+    if t.grad is None:
+        t.grad = Tensor(g)
+    else:
+        t.grad = Tensor(t.grad.data + g)
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """Gradients of ``outputs`` with respect to ``inputs``, returned, not stored in ``.grad``.
+
+    Examples
+    --------
+    >>> import autograd_lite as ag
+    >>> x = ag.tensor(3.0, requires_grad=True)
+    >>> (dx,) = ag.grad(x ** 3, x, create_graph=True)
+    >>> (d2x,) = ag.grad(dx, x)
+    >>> float(dx.data), float(d2x.data)
+    (27.0, 18.0)
+    """
+    outs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
+    ins = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    if grad_outputs is None:
+        gouts: tuple[Any, ...] = (None,) * len(outs)
+    elif isinstance(outputs, Tensor):
+        gouts = (grad_outputs,)
+    else:
+        gouts = tuple(grad_outputs)
+    if len(gouts) != len(outs):
+        raise ValueError(f"grad: {len(gouts)} grad_outputs for {len(outs)} outputs")
+    for i, x in enumerate(ins):
+        if not isinstance(x, Tensor) or not x.requires_grad:
+            raise RuntimeError(f"grad: input {i} is not a Tensor that requires grad")
+    capture: dict[Tensor, Any] = {x: None for x in ins}
+    keep = create_graph if retain_graph is None else retain_graph
+    _backward(outs, gouts, keep, create_graph, capture)
+    result = []
+    for i, x in enumerate(ins):
+        g = capture[x]
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad: input {i} (shape {x.shape}) was not used to compute the outputs; "
+                    f"pass allow_unused=True to get None for it"
+                )
+            result.append(None)
+        elif isinstance(g, Tensor):
+            result.append(g)
+        else:
+            result.append(Tensor(g.copy() if g.base is not None else g))
+    return tuple(result)

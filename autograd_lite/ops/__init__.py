@@ -1,0 +1,190 @@
+"""Every differentiable op, under numpy's names, and the Tensor operators and methods built on them.
+
+The core defines Tensor without arithmetic so that it depends on nothing; this package
+attaches the operators (``+ - * / ** @``, comparisons, indexing) and the array methods.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core import Tensor, is_grad_enabled, value
+from .elementwise import (
+    abs,
+    add,
+    clip,
+    cos,
+    divide,
+    exp,
+    leaky_relu,
+    log,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    power,
+    relu,
+    sigmoid,
+    sin,
+    sqrt,
+    subtract,
+    tanh,
+    where,
+)
+from .linalg import matmul
+from .losses import sigmoid_binary_cross_entropy, softmax_cross_entropy
+from .reductions import log_softmax, logsumexp, max, mean, min, softmax, sum
+from .shape import (
+    astype,
+    broadcast_to,
+    concatenate,
+    expand_dims,
+    getitem,
+    index_add,
+    plain_index,
+    reshape,
+    squeeze,
+    stack,
+    transpose,
+)
+
+__all__ = [
+    "add", "subtract", "multiply", "divide", "negative", "power", "matmul",
+    "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "leaky_relu",
+    "maximum", "minimum", "clip", "where",
+    "sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax",
+    "reshape", "transpose", "expand_dims", "squeeze", "broadcast_to", "concatenate", "stack",
+    "getitem", "index_add", "astype",
+    "softmax_cross_entropy", "sigmoid_binary_cross_entropy",
+]  # fmt: skip
+
+
+# ------------------------------------------------------------------ operators
+
+def _reflected(fn: Any) -> Any:
+    def reflected(self: Tensor, other: Any) -> Any:
+        return fn(other, self)
+
+    reflected.__name__ = f"r{fn.__name__}"
+    return reflected
+
+
+def _comparison(ufunc: Any) -> Any:
+    def compare(self: Tensor, other: Any) -> Tensor:
+        return Tensor(ufunc(self.data, value(other)))  # boolean, never differentiable
+
+    return compare
+
+
+def _setitem(self: Tensor, index: Any, new: Any) -> None:
+    if self.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            "setitem: in-place assignment into a tensor that requires grad is not differentiable; "
+            "build the result with ag.where/ag.concatenate, or assign under ag.no_grad()"
+        )
+    self.data[plain_index(index)] = value(new)
+    self._version += 1
+
+
+def _reshape_method(self: Tensor, *shape: Any) -> Any:
+    return reshape(self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
+
+
+def _transpose_method(self: Tensor, *axes: Any) -> Any:
+    if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], (int, np.integer))):
+        axes = axes[0]
+    return transpose(self, axes or None)
+
+
+def _swapaxes(self: Tensor, a: int, b: int) -> Any:
+    axes = list(range(self.ndim))
+    axes[a], axes[b] = axes[b], axes[a]
+    return transpose(self, axes)
+
+
+_T = Tensor
+_T.__add__ = add  # type: ignore[assignment]
+_T.__radd__ = _reflected(add)  # type: ignore[attr-defined]
+_T.__sub__ = subtract  # type: ignore[attr-defined]
+_T.__rsub__ = _reflected(subtract)  # type: ignore[attr-defined]
+_T.__mul__ = multiply  # type: ignore[attr-defined]
+_T.__rmul__ = _reflected(multiply)  # type: ignore[attr-defined]
+_T.__truediv__ = divide  # type: ignore[attr-defined]
+_T.__rtruediv__ = _reflected(divide)  # type: ignore[attr-defined]
+_T.__pow__ = power  # type: ignore[attr-defined]
+_T.__rpow__ = _reflected(power)  # type: ignore[attr-defined]
+_T.__matmul__ = matmul  # type: ignore[attr-defined]
+_T.__rmatmul__ = _reflected(matmul)  # type: ignore[attr-defined]
+_T.__neg__ = negative  # type: ignore[attr-defined]
+_T.__abs__ = abs  # type: ignore[attr-defined]
+_T.__getitem__ = getitem  # type: ignore[attr-defined]
+_T.__setitem__ = _setitem  # type: ignore[attr-defined]
+_T.__lt__ = _comparison(np.less)  # type: ignore[assignment]
+_T.__le__ = _comparison(np.less_equal)  # type: ignore[assignment]
+_T.__gt__ = _comparison(np.greater)  # type: ignore[assignment]
+_T.__ge__ = _comparison(np.greater_equal)  # type: ignore[assignment]
+_T.__eq__ = _comparison(np.equal)  # type: ignore[assignment]
+_T.__ne__ = _comparison(np.not_equal)  # type: ignore[assignment]
+
+# ------------------------------------------------------------------ methods (numpy's names)
+
+for _name in ("sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax", "exp", "log",
+              "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip", "expand_dims", "squeeze",
+              "broadcast_to", "astype", "matmul"):
+    setattr(_T, _name, globals()[_name])
+_T.abs = abs  # type: ignore[attr-defined]
+_T.reshape = _reshape_method  # type: ignore[attr-defined]
+_T.transpose = _transpose_method  # type: ignore[attr-defined]
+_T.swapaxes = _swapaxes  # type: ignore[attr-defined]
+_T.T = property(lambda self: transpose(self))  # type: ignore[attr-defined]
+_T.flatten = lambda self: reshape(self, (-1,))  # type: ignore[attr-defined]
+_T.round = lambda self, decimals=0: Tensor(np.round(self.data, decimals))  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------ numpy interoperability
+
+_UFUNCS = {
+    np.add: add, np.subtract: subtract, np.multiply: multiply, np.true_divide: divide,
+    np.negative: negative, np.power: power, np.matmul: matmul, np.exp: exp, np.log: log,
+    np.sqrt: sqrt, np.absolute: abs, np.sin: sin, np.cos: cos, np.tanh: tanh,
+    np.maximum: maximum, np.minimum: minimum,
+}  # fmt: skip
+_COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal}
+_FUNCTIONS = {
+    np.sum: sum, np.mean: mean, np.max: max, np.min: min, np.amax: max, np.amin: min,
+    np.where: where, np.reshape: reshape, np.transpose: transpose, np.expand_dims: expand_dims,
+    np.squeeze: squeeze, np.broadcast_to: broadcast_to, np.concatenate: concatenate,
+    np.stack: stack, np.clip: clip,
+}  # fmt: skip
+
+
+def _unwrap(x: Any) -> Any:
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, (list, tuple)):
+        return type(x)(_unwrap(i) for i in x)
+    return x
+
+
+def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+    """``ndarray + tensor`` and ``np.exp(tensor)`` give Tensors; other ufuncs give plain arrays."""
+    if method == "__call__" and not kwargs:
+        if ufunc in _UFUNCS:
+            return _UFUNCS[ufunc](*inputs)
+        if ufunc in _COMPARISONS:
+            return Tensor(ufunc(*_unwrap(inputs)))
+    return getattr(ufunc, method)(*_unwrap(inputs), **_unwrap(kwargs))
+
+
+def _array_function(self: Tensor, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+    """numpy functions with an autograd_lite counterpart use it; the rest see plain arrays."""
+    fn = _FUNCTIONS.get(func)
+    if fn is not None:
+        return fn(*args, **kwargs)
+    return func(*_unwrap(args), **_unwrap(kwargs))
+
+
+_T.__array_ufunc__ = _array_ufunc  # type: ignore[attr-defined]
+_T.__array_function__ = _array_function  # type: ignore[attr-defined]

@@ -1,0 +1,319 @@
+"""The fused losses: softmax cross-entropy and sigmoid binary cross-entropy, one op node each.
+
+Their backward emits the textbook gradient directly, ``(softmax(x) - t) / N`` and
+``(sigmoid(x) - t) / N``, instead of chaining the backward of softmax, log and a gather.
+Targets are constants (no gradient flows into them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core import Op, value
+from .elementwise import sigmoid
+from .reductions import softmax
+
+__all__ = ["softmax_cross_entropy", "sigmoid_binary_cross_entropy"]
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _check_reduction(op: str, reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _check_logits(op: str, x: Any) -> np.ndarray:
+    xv = np.asarray(value(x))
+    if xv.dtype.kind != "f":
+        raise TypeError(f"{op}: logits must be floating point, got dtype {xv.dtype}")
+    return xv
+
+
+class SoftmaxCrossEntropy(Op):
+    """Cross-entropy of softmax(logits) against class indices or class probabilities.
+
+    Internally the class axis is moved last and the rest flattened to ``M`` rows. The loss
+    of row ``i`` is ``-sum_c q_ic log p_ic`` where ``q`` is the (smoothed, weighted) target;
+    its gradient is ``s_i p_i - q_i`` with ``s_i = sum_c q_ic`` (so ``p - t`` in the plain case),
+    divided by the reduction's count.
+    """
+
+    __slots__ = ("axis", "reduction", "label_smoothing", "ignore_index", "_labels", "_probs",
+                 "_weight", "_denominator")
+    name = "softmax_cross_entropy"
+
+    def __init__(self, labels: np.ndarray | None, probs: np.ndarray | None, axis: int,
+                 reduction: str, label_smoothing: float, weight: np.ndarray | None,
+                 ignore_index: int | None) -> None:
+        self._labels = labels
+        self._probs = probs
+        self.axis = axis
+        self.reduction = reduction
+        self.label_smoothing = label_smoothing
+        self._weight = weight
+        self.ignore_index = ignore_index
+
+    def describe(self) -> dict[str, Any]:
+        args: dict[str, Any] = {"target": "labels" if self._labels is not None else "probs"}
+        if self.axis != -1:
+            args["axis"] = self.axis
+        args["reduction"] = self.reduction
+        if self.label_smoothing:
+            args["label_smoothing"] = self.label_smoothing
+        if self._weight is not None:
+            args["weight"] = "per-class"
+        if self.ignore_index is not None:
+            args["ignore_index"] = self.ignore_index
+        return args
+
+    def _rows(self, x: Any) -> Any:
+        """Logits as (M, C) rows: class axis last, other axes flattened."""
+        if self.axis not in (-1, x.ndim - 1):
+            x = x.transpose(tuple(np.r_[np.delete(np.arange(x.ndim), self.axis), self.axis]))
+        return x.reshape((-1, x.shape[-1]))
+
+    def _unrows(self, g2: Any, shape: tuple[int, ...]) -> Any:
+        """Inverse of _rows for a gradient."""
+        ndim = len(shape)
+        axis = self.axis % ndim
+        moved = tuple(n for i, n in enumerate(shape) if i != axis) + (shape[axis],)
+        g = g2.reshape(moved)
+        if axis != ndim - 1:
+            g = g.transpose(tuple(np.argsort(np.r_[np.delete(np.arange(ndim), axis), axis])))
+        return g
+
+    def _target(self, dtype: np.dtype, rows: int, classes: int) -> tuple[np.ndarray, bool]:
+        """The target matrix q (M, C), and whether it is a plain one-hot (s_i = 1)."""
+        eps, w = self.label_smoothing, self._weight
+        if self._labels is not None:
+            labels = self._labels.reshape(-1)
+            keep = labels != self.ignore_index if self.ignore_index is not None else None
+            safe = np.where(keep, labels, 0) if keep is not None else labels
+            q = np.zeros((rows, classes), dtype=dtype)
+            q[np.arange(rows), safe] = 1.0 - eps if w is None else (1.0 - eps) * w[safe]
+            if eps:
+                q += (eps / classes) * (w if w is not None else 1.0)
+            if keep is not None:
+                q[~keep] = 0.0
+            return q, (w is None and not eps and keep is None)
+        t = self._probs.reshape(-1, classes).astype(dtype, copy=False)  # type: ignore[union-attr]
+        if eps:
+            t = (1.0 - eps) * t + eps / classes
+        return (t * w if w is not None else t), False
+
+    def _count(self, rows: int) -> float:
+        if self.reduction != "mean":
+            return 1.0
+        if self._labels is None:
+            return float(rows)
+        labels = self._labels.reshape(-1)
+        if self.ignore_index is not None:
+            labels = labels[labels != self.ignore_index]
+        return float(self._weight[labels].sum()) if self._weight is not None else float(labels.size)
+
+    def forward(self, x):
+        x2 = self._rows(x)
+        rows, classes = x2.shape
+        z = x2 - np.max(x2, axis=1, keepdims=True)
+        e = np.exp(z)
+        s = np.sum(e, axis=1, keepdims=True)
+        logp = z - np.log(s)
+        self.saved = e / s  # softmax, reused by the first-order backward
+        q, onehot = self._target(x.dtype, rows, classes)
+        per_row = -logp[np.arange(rows), self._labels.reshape(-1)] if onehot else -(q * logp).sum(1)
+        self._denominator = self._count(rows)
+        if self.reduction == "none":
+            return per_row.reshape(self._batch_shape(x.shape))
+        total = per_row.sum()
+        return total / self._denominator if self.reduction == "mean" else total
+
+    def _batch_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(n for i, n in enumerate(shape) if i != self.axis % len(shape))
+
+    def backward(self, g, y, x):
+        x2 = self._rows(x)
+        rows, classes = x2.shape
+        # Under create_graph the softmax must be a differentiable function of x.
+        p = self.saved if isinstance(x2, np.ndarray) and self.saved is not None else softmax(x2)
+        q, onehot = self._target(value(x).dtype, rows, classes)
+        d = p - q if onehot else p * q.sum(axis=1, keepdims=True) - q
+        if self.reduction == "none":
+            scale = g.reshape((-1, 1))
+        else:
+            scale = g / self._denominator if self.reduction == "mean" else g
+        return self._unrows(d * scale, value(x).shape)
+
+
+def softmax_cross_entropy(
+    logits: Any,
+    target: Any,
+    *,
+    axis: int = -1,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+    weight: Any = None,
+    ignore_index: int | None = None,
+) -> Any:
+    """Cross-entropy between softmax(logits) and ``target``, fused into one op.
+
+    Parameters
+    ----------
+    logits : Tensor, shape (..., C, ...) with the classes on ``axis`` (last by default)
+    target : integer class indices (the shape of logits without ``axis``), or class
+        probabilities (the shape of logits, non-negative).
+    reduction : "mean" (over samples, or over the summed weights of the targets as PyTorch
+        does when ``weight`` is given), "sum" or "none".
+    label_smoothing : mix the target with the uniform distribution by this amount.
+    weight : per-class weights, shape (C,).
+    ignore_index : a label whose samples add nothing to the loss or to the count.
+
+    The backward is ``(softmax(logits) - t) / N`` times the upstream gradient.
+
+    Examples
+    --------
+    >>> import autograd_lite as ag
+    >>> x = ag.tensor([[2.0, 0.0, -1.0]], requires_grad=True)
+    >>> loss = ag.softmax_cross_entropy(x, [0])
+    >>> loss.backward()
+    >>> x.grad.round(4)
+    tensor([[-0.1624,  0.1142,  0.0482]])
+    """
+    op = "softmax_cross_entropy"
+    _check_reduction(op, reduction)
+    xv = _check_logits(op, logits)
+    if xv.ndim == 0:
+        raise ValueError(f"{op}: logits must have a class axis, got a 0-d tensor")
+    if not -xv.ndim <= axis < xv.ndim:
+        raise ValueError(f"{op}: axis {axis} is out of range for logits of shape {xv.shape}")
+    classes = xv.shape[axis]
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing}")
+    w = None
+    if weight is not None:
+        w = np.asarray(value(weight), dtype=xv.dtype)
+        if w.shape != (classes,) or (w < 0).any():
+            raise ValueError(
+                f"{op}: weight must be non-negative with shape ({classes},) (one per class), "
+                f"got shape {w.shape}"
+            )
+    t = np.asarray(value(target))
+    batch = tuple(n for i, n in enumerate(xv.shape) if i != axis % xv.ndim)
+    labels = probs = None
+    if t.dtype.kind in "iu":
+        if t.shape != batch:
+            raise ValueError(
+                f"{op}: integer targets must have the logits' shape without the class axis, "
+                f"{batch}, got {t.shape} (logits {xv.shape})"
+            )
+        bad = (t < 0) | (t >= classes)
+        if ignore_index is not None:
+            bad &= t != ignore_index
+        if bad.any():
+            raise ValueError(
+                f"{op}: labels must be in [0, {classes}) for {classes} classes, got "
+                f"{t[bad].reshape(-1)[0]} (at index {np.argwhere(bad)[0].tolist()})"
+            )
+        labels = t
+    elif t.dtype.kind == "f":
+        if t.shape != xv.shape:
+            raise ValueError(
+                f"{op}: probability targets must have the logits' shape {xv.shape}, got {t.shape}; "
+                f"for class indices pass an integer array of shape {batch}"
+            )
+        if (t < 0).any():
+            raise ValueError(f"{op}: probability targets must be non-negative, got min {t.min()}")
+        if ignore_index is not None:
+            raise ValueError(f"{op}: ignore_index applies to class-index targets only")
+        probs = t
+    else:
+        raise TypeError(
+            f"{op}: target must be integer class indices or floating probabilities, "
+            f"got dtype {t.dtype}"
+        )
+    return SoftmaxCrossEntropy(
+        labels, probs, axis, reduction, float(label_smoothing), w, ignore_index
+    )(logits)
+
+
+class SigmoidBinaryCrossEntropy(Op):
+    """Binary cross-entropy of sigmoid(logits), via log-sigmoid = -logaddexp(0, -x): no clipping,
+    finite for any logits. With ``pos_weight`` the positive term is weighted as PyTorch does."""
+
+    __slots__ = ("reduction", "_target", "_pos_weight")
+    name = "sigmoid_binary_cross_entropy"
+
+    def __init__(self, target: np.ndarray, reduction: str, pos_weight: np.ndarray | None) -> None:
+        self._target = target
+        self.reduction = reduction
+        self._pos_weight = pos_weight
+
+    def describe(self) -> dict[str, Any]:
+        args: dict[str, Any] = {"reduction": self.reduction}
+        if self._pos_weight is not None:
+            args["pos_weight"] = "given"
+        return args
+
+    def _reduce(self, per_element: Any, size: int) -> Any:
+        if self.reduction == "none":
+            return per_element
+        total = per_element.sum()
+        return total / size if self.reduction == "mean" else total
+
+    def forward(self, x):
+        t, pw = self._target.astype(x.dtype, copy=False), self._pos_weight
+        if pw is None:
+            per_element = np.logaddexp(0, x) - x * t
+        else:
+            per_element = (1 - t) * x + (1 + (pw - 1) * t) * np.logaddexp(0, -x)
+        return self._reduce(per_element, x.size)
+
+    def backward(self, g, y, x):
+        dtype = value(x).dtype
+        t, pw = self._target.astype(dtype, copy=False), self._pos_weight
+        s = sigmoid(x)
+        d = s - t if pw is None else (1 + (pw - 1) * t) * s - pw * t
+        if self.reduction == "none":
+            return d * g
+        return d * (g / value(x).size if self.reduction == "mean" else g)
+
+
+def sigmoid_binary_cross_entropy(
+    logits: Any, target: Any, *, reduction: str = "mean", pos_weight: Any = None
+) -> Any:
+    """Binary cross-entropy between sigmoid(logits) and ``target`` in [0, 1], fused into one op.
+
+    Stable for any logits (log-sigmoid through logaddexp, no clipping); the backward is
+    ``(sigmoid(logits) - target) / N``. ``pos_weight`` weights the positive term
+    (broadcast against the logits, as PyTorch's BCEWithLogitsLoss).
+
+    Examples
+    --------
+    >>> import autograd_lite as ag
+    >>> x = ag.tensor([1000.0, -1000.0], requires_grad=True)
+    >>> ag.sigmoid_binary_cross_entropy(x, [1.0, 0.0]).item()
+    0.0
+    """
+    op = "sigmoid_binary_cross_entropy"
+    _check_reduction(op, reduction)
+    xv = _check_logits(op, logits)
+    t = np.asarray(value(target))
+    if t.dtype.kind not in "fiub":
+        raise TypeError(f"{op}: target must be numeric, got dtype {t.dtype}")
+    if t.shape != xv.shape:
+        raise ValueError(f"{op}: target shape {t.shape} must equal the logits' shape {xv.shape}")
+    if t.size and (t.min() < 0 or t.max() > 1):
+        raise ValueError(f"{op}: targets must be in [0, 1], got values in [{t.min()}, {t.max()}]")
+    pw = None
+    if pos_weight is not None:
+        pw = np.asarray(value(pos_weight), dtype=xv.dtype)
+        try:
+            np.broadcast_shapes(pw.shape, xv.shape)
+        except ValueError:
+            raise ValueError(
+                f"{op}: pos_weight of shape {pw.shape} does not broadcast to the logits' "
+                f"shape {xv.shape}"
+            ) from None
+    return SigmoidBinaryCrossEntropy(t, reduction, pw)(logits)

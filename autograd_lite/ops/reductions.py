@@ -1,0 +1,207 @@
+"""Reductions (sum, mean, max, min, logsumexp) and the softmax family, over numpy-style axes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core import Op, value
+from .elementwise import exp
+from .shape import broadcast_to
+
+__all__ = ["sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax"]
+
+Axis = int | tuple[int, ...] | None
+
+
+def normalize_axes(axis: Axis, ndim: int, op: str, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Axes as a sorted tuple of non-negative ints; a clear error for bad or repeated axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    out = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
+        if not -ndim <= a < ndim:
+            raise ValueError(
+                f"{op}: axis {a} is out of range for a tensor of shape {shape} "
+                f"({ndim} dimensions; valid axes are {-ndim}..{ndim - 1})"
+            )
+        out.append(int(a) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: repeated axis in {axis!r}")
+    return tuple(sorted(out))
+
+
+def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+class _Reduction(Op):
+    """Reduces over ``axis`` (None = all), optionally keeping the reduced dims."""
+
+    __slots__ = ("axis", "keepdims", "_axes")
+
+    def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
+        self.axis = axis
+        self.keepdims = bool(keepdims)
+
+    def _setup(self, x: np.ndarray) -> tuple[int, ...]:
+        self._axes = normalize_axes(self.axis, x.ndim, self.name, x.shape)
+        return self._axes
+
+    def _grad_kept(self, g: Any, x: Any) -> Any:
+        """The upstream gradient reshaped so that it broadcasts against the input."""
+        return g if self.keepdims else g.reshape(_kept_shape(np.shape(x), self._axes))
+
+
+class Sum(_Reduction):
+    __slots__ = ()
+    name = "sum"
+
+    def forward(self, x):
+        return np.sum(x, axis=self._setup(x), keepdims=self.keepdims)
+
+    def backward(self, g, y, x):
+        return broadcast_to(self._grad_kept(g, x), np.shape(x))
+
+
+class Mean(_Reduction):
+    __slots__ = ()
+    name = "mean"
+
+    def forward(self, x):
+        return np.mean(x, axis=self._setup(x), keepdims=self.keepdims)
+
+    def backward(self, g, y, x):
+        shape = np.shape(x)
+        count = int(np.prod([shape[a] for a in self._axes]))
+        return broadcast_to(self._grad_kept(g, x) / count, shape)
+
+
+class _Extreme(_Reduction):
+    """max/min: tied elements share the gradient equally (numpy has no argmax convention for ties)."""
+
+    __slots__ = ()
+    reduce: Any = None
+
+    def forward(self, x):
+        axes = self._setup(x)
+        if x.size == 0:
+            raise ValueError(f"{self.name}: cannot reduce an empty tensor of shape {x.shape}")
+        return self.reduce(x, axis=axes, keepdims=self.keepdims)
+
+    def backward(self, g, y, x):
+        xv = value(x)
+        hit = xv == value(self._grad_kept(y, x))
+        share = hit / hit.sum(axis=self._axes, keepdims=True, dtype=xv.dtype)
+        return self._grad_kept(g, x) * share.astype(xv.dtype, copy=False)
+
+
+class Max(_Extreme):
+    __slots__ = ()
+    name = "max"
+    reduce = np.max
+
+
+class Min(_Extreme):
+    __slots__ = ()
+    name = "min"
+    reduce = np.min
+
+
+class Logsumexp(_Reduction):
+    """log(sum(exp(x))) computed with the max shifted out: finite for any finite input."""
+
+    __slots__ = ()
+    name = "logsumexp"
+
+    def forward(self, x):
+        axes = self._setup(x)
+        m = np.max(x, axis=axes, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)
+        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        return out if self.keepdims else out.reshape(np.delete(x.shape, axes))
+
+    def backward(self, g, y, x):
+        return self._grad_kept(g, x) * exp(x - self._grad_kept(y, x))
+
+
+class _AlongAxis(Op):
+    __slots__ = ("axis",)
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = axis
+
+    def _check(self, x: np.ndarray) -> None:
+        normalize_axes(self.axis, x.ndim, self.name, x.shape)
+        if not isinstance(self.axis, (int, np.integer)):
+            raise TypeError(f"{self.name}: axis must be a single int, got {self.axis!r}")
+
+
+class Softmax(_AlongAxis):
+    """exp(x) / sum(exp(x)) along ``axis``, with the max shifted out for stability."""
+
+    __slots__ = ()
+    name = "softmax"
+
+    def forward(self, x):
+        self._check(x)
+        e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
+        e /= np.sum(e, axis=self.axis, keepdims=True)
+        return e
+
+    def backward(self, g, y, x):
+        return y * (g - (g * y).sum(axis=self.axis, keepdims=True))
+
+
+class LogSoftmax(_AlongAxis):
+    """x - logsumexp(x) along ``axis``: finite for any finite logits."""
+
+    __slots__ = ()
+    name = "log_softmax"
+
+    def forward(self, x):
+        self._check(x)
+        z = x - np.max(x, axis=self.axis, keepdims=True)
+        return z - np.log(np.sum(np.exp(z), axis=self.axis, keepdims=True))
+
+    def backward(self, g, y, x):
+        return g - exp(y) * g.sum(axis=self.axis, keepdims=True)
+
+
+def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Sum over ``axis`` (None: all elements), like ``np.sum``."""
+    return Sum(axis, keepdims)(x)
+
+
+def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
+    """Mean over ``axis`` (None: all elements), like ``np.mean``."""
+    return Mean(axis, keepdims)(x)
+
+
+def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Maximum over ``axis``; tied maxima share the gradient equally."""
+    return Max(axis, keepdims)(x)
+
+
+def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Minimum over ``axis``; tied minima share the gradient equally."""
+    return Min(axis, keepdims)(x)
+
+
+def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
+    """log(sum(exp(x), axis)), stable for large logits (±1e4 in float32 and float64)."""
+    return Logsumexp(axis, keepdims)(x)
+
+
+def softmax(x: Any, axis: int = -1) -> Any:
+    """Softmax along ``axis`` (the class axis is the last by default)."""
+    return Softmax(axis)(x)
+
+
+def log_softmax(x: Any, axis: int = -1) -> Any:
+    """Log of the softmax along ``axis``, computed stably."""
+    return LogSoftmax(axis)(x)

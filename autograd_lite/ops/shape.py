@@ -1,0 +1,302 @@
+"""Shape ops: reshape, transpose, expand_dims, squeeze, broadcast_to, concatenate, stack,
+indexing (getitem and its adjoint, index_add) and dtype casts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..core import Op, Tensor, value
+
+__all__ = [
+    "reshape",
+    "transpose",
+    "expand_dims",
+    "squeeze",
+    "broadcast_to",
+    "concatenate",
+    "stack",
+    "getitem",
+    "index_add",
+    "astype",
+]
+
+
+class Reshape(Op):
+    __slots__ = ("shape",)
+    name = "reshape"
+
+    def __init__(self, shape: Sequence[int]) -> None:
+        self.shape = tuple(shape)
+
+    def forward(self, x):
+        try:
+            return np.reshape(x, self.shape)
+        except ValueError:
+            raise ValueError(
+                f"reshape: cannot reshape a tensor of shape {np.shape(x)} "
+                f"({np.size(x)} elements) into shape {self.shape}"
+            ) from None
+
+    def backward(self, g, y, x):
+        return g.reshape(np.shape(x))
+
+
+class Transpose(Op):
+    __slots__ = ("axes",)
+    name = "transpose"
+
+    def __init__(self, axes: Sequence[int] | None = None) -> None:
+        self.axes = None if axes is None else tuple(int(a) for a in axes)
+
+    def forward(self, x):
+        if self.axes is not None and sorted(a % max(x.ndim, 1) for a in self.axes) != list(
+            range(x.ndim)
+        ):
+            raise ValueError(
+                f"transpose: axes {self.axes} are not a permutation of the {x.ndim} axes "
+                f"of a tensor of shape {x.shape}"
+            )
+        return np.transpose(x, self.axes)
+
+    def backward(self, g, y, x):
+        if self.axes is None:
+            return g.transpose()
+        return g.transpose(tuple(np.argsort([a % g.ndim for a in self.axes])))
+
+
+class ExpandDims(Op):
+    __slots__ = ("axis",)
+    name = "expand_dims"
+
+    def __init__(self, axis: int | tuple[int, ...]) -> None:
+        self.axis = axis
+
+    def forward(self, x):
+        try:
+            return np.expand_dims(x, self.axis)
+        except (ValueError, IndexError) as e:
+            raise ValueError(f"expand_dims: bad axis {self.axis!r} for shape {x.shape}: {e}") from None
+
+    def backward(self, g, y, x):
+        return g.reshape(np.shape(x))
+
+
+class Squeeze(Op):
+    __slots__ = ("axis",)
+    name = "squeeze"
+
+    def __init__(self, axis: int | tuple[int, ...] | None = None) -> None:
+        self.axis = axis
+
+    def forward(self, x):
+        try:
+            return np.squeeze(x, self.axis)
+        except (ValueError, IndexError):
+            raise ValueError(
+                f"squeeze: cannot squeeze axis {self.axis!r} of a tensor of shape {x.shape} "
+                f"(only existing axes of length 1 can be squeezed)"
+            ) from None
+
+    def backward(self, g, y, x):
+        return g.reshape(np.shape(x))
+
+
+class BroadcastTo(Op):
+    __slots__ = ("shape",)
+    name = "broadcast_to"
+
+    def __init__(self, shape: Sequence[int]) -> None:
+        self.shape = tuple(shape)
+
+    def forward(self, x):
+        try:
+            return np.broadcast_to(x, self.shape)
+        except ValueError:
+            raise ValueError(
+                f"broadcast_to: cannot broadcast a tensor of shape {np.shape(x)} to {self.shape}"
+            ) from None
+
+    def backward(self, g, y, x):
+        return g  # the engine sums broadcast gradients back to the input's shape
+
+
+def _join_error(op: str, xs: Sequence[Any], axis: int, why: str) -> ValueError:
+    shapes = ", ".join(str(np.shape(x)) for x in xs)
+    return ValueError(f"{op}: cannot join shapes [{shapes}] along axis {axis}: {why}")
+
+
+class Concatenate(Op):
+    __slots__ = ("axis",)
+    name = "concatenate"
+
+    def __init__(self, axis: int = 0) -> None:
+        self.axis = axis
+
+    def forward(self, *xs):
+        try:
+            return np.concatenate(xs, axis=self.axis)
+        except (ValueError, IndexError) as e:
+            raise _join_error(self.name, xs, self.axis, str(e)) from None
+
+    def backward(self, g, y, *xs):
+        axis = self.axis % g.ndim
+        grads, start = [], 0
+        for x, need in zip(xs, self.needs_grad):
+            stop = start + np.shape(x)[axis]
+            grads.append(g[(slice(None),) * axis + (slice(start, stop),)] if need else None)
+            start = stop
+        return tuple(grads)
+
+
+class Stack(Op):
+    __slots__ = ("axis",)
+    name = "stack"
+
+    def __init__(self, axis: int = 0) -> None:
+        self.axis = axis
+
+    def forward(self, *xs):
+        try:
+            return np.stack(xs, axis=self.axis)
+        except (ValueError, IndexError) as e:
+            raise _join_error(self.name, xs, self.axis, str(e)) from None
+
+    def backward(self, g, y, *xs):
+        axis = self.axis % g.ndim
+        lead = (slice(None),) * axis
+        return tuple(g[lead + (i,)] if need else None for i, need in enumerate(self.needs_grad))
+
+
+def plain_index(index: Any) -> Any:
+    """Tensors inside an index become arrays; lists become arrays (numpy's advanced indexing)."""
+    if isinstance(index, tuple):
+        return tuple(plain_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _is_basic(index: Any) -> bool:
+    """Basic indexing (ints, slices, None, ...) selects each element at most once."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        p is None or p is Ellipsis or isinstance(p, slice)
+        or (isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_)))
+        for p in parts
+    )
+
+
+class GetItem(Op):
+    """``x[index]``, basic or advanced; repeated indices accumulate their gradients."""
+
+    __slots__ = ("index",)
+    name = "getitem"
+
+    def __init__(self, index: Any) -> None:
+        self.index = plain_index(index)
+
+    def forward(self, x):
+        try:
+            return x[self.index]
+        except IndexError as e:
+            raise IndexError(f"getitem: bad index for a tensor of shape {x.shape}: {e}") from None
+
+    def backward(self, g, y, x):
+        return index_add(g, self.index, np.shape(x))
+
+
+class IndexAdd(Op):
+    """Scatter ``g`` into zeros of ``shape`` at ``index``, adding at repeated indices.
+    The adjoint of getitem: its backward is getitem."""
+
+    __slots__ = ("index", "shape")
+    name = "index_add"
+
+    def __init__(self, index: Any, shape: Sequence[int]) -> None:
+        self.index = plain_index(index)
+        self.shape = tuple(shape)
+
+    def forward(self, g):
+        out = np.zeros(self.shape, dtype=g.dtype)
+        if _is_basic(self.index):
+            out[self.index] = g
+        else:
+            np.add.at(out, self.index, g)
+        return out
+
+    def backward(self, gg, y, g):
+        return gg[self.index]
+
+
+class AsType(Op):
+    __slots__ = ("dtype",)
+    name = "astype"
+
+    def __init__(self, dtype: Any) -> None:
+        self.dtype = np.dtype(dtype)
+
+    def forward(self, x):
+        return x.astype(self.dtype)
+
+    def backward(self, g, y, x):
+        return g  # the engine casts gradients back to the input's dtype
+
+
+def reshape(x: Any, shape: Sequence[int] | int) -> Any:
+    """Like ``np.reshape``; one dimension may be -1."""
+    return Reshape((shape,) if isinstance(shape, (int, np.integer)) else shape)(x)
+
+
+def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
+    """Permute axes like ``np.transpose`` (reverse them when ``axes`` is None)."""
+    return Transpose(axes)(x)
+
+
+def expand_dims(x: Any, axis: int | tuple[int, ...]) -> Any:
+    return ExpandDims(axis)(x)
+
+
+def squeeze(x: Any, axis: int | tuple[int, ...] | None = None) -> Any:
+    return Squeeze(axis)(x)
+
+
+def broadcast_to(x: Any, shape: Sequence[int]) -> Any:
+    """Broadcast to ``shape`` (a read-only view for arrays)."""
+    return BroadcastTo(shape)(x)
+
+
+def concatenate(xs: Sequence[Any], axis: int = 0) -> Any:
+    """Join tensors along an existing axis, like ``np.concatenate``."""
+    if len(xs) == 0:
+        raise ValueError("concatenate: need at least one tensor")
+    return Concatenate(axis)(*xs)
+
+
+def stack(xs: Sequence[Any], axis: int = 0) -> Any:
+    """Join tensors along a new axis, like ``np.stack``."""
+    if len(xs) == 0:
+        raise ValueError("stack: need at least one tensor")
+    return Stack(axis)(*xs)
+
+
+def getitem(x: Any, index: Any) -> Any:
+    """``x[index]`` with numpy's basic and advanced indexing."""
+    return GetItem(index)(x)
+
+
+def index_add(g: Any, index: Any, shape: Sequence[int]) -> Any:
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeats accumulate): getitem's adjoint."""
+    return IndexAdd(index, shape)(g)
+
+
+def astype(x: Any, dtype: Any) -> Any:
+    """Cast to ``dtype``; differentiable between floating dtypes, a constant otherwise."""
+    dt = np.dtype(dtype)
+    if isinstance(x, Tensor) and dt.kind not in "fc":
+        return Tensor(x.data.astype(dt))
+    return AsType(dt)(x)
