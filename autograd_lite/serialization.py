@@ -26,6 +26,17 @@ __all__ = ["load", "save"]
 _META_KEY = "__autograd_lite__"
 _FORMAT = "autograd_lite.checkpoint"
 _VERSION = 1
+# What numpy, zipfile and json raise on damaged input (found by fuzzing in the tests);
+# zipfile raises RuntimeError/NotImplementedError for flags such as "encrypted".
+_READ_ERRORS = (
+    ValueError,
+    KeyError,
+    EOFError,
+    OSError,
+    RuntimeError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
 _CONTAINERS = {"dict": dict, "list": list, "tuple": tuple}
 
 
@@ -232,8 +243,7 @@ def load(path: str | os.PathLike[str]) -> Any:
                 raise ValueError("it holds a single .npy array, not an .npz archive")
             with contents as npz:
                 return _decode(_read_header(npz), npz)
-        except (ValueError, KeyError, EOFError, OSError, zipfile.BadZipFile, zlib.error,
-                RecursionError) as exc:  # fmt: skip
+        except _READ_ERRORS as exc:
             raise ValueError(
                 f"load: {os.fspath(path)!r} is not a readable autograd_lite checkpoint "
                 f"(truncated, corrupted or not written by autograd_lite.save): {exc}"
