@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograd_lite.core import Tensor
+from autograd_lite import Tensor
 from autograd_lite.serialization import load, save
 
 

@@ -12,7 +12,7 @@ import numpy as np
 __all__ = ["MNIST_URLS", "mnist", "read_idx"]
 
 # IDX type code -> big-endian numpy dtype (http://yann.lecun.com/exdb/mnist/, bottom).
-_IDX_DTYPES = {
+_IDX_DTYPES: dict[int, np.dtype] = {
     0x08: np.dtype("u1"),
     0x09: np.dtype("i1"),
     0x0B: np.dtype(">i2"),
