@@ -77,17 +77,18 @@ def test_xor():
 
 
 @pytest.mark.parametrize(
-    ("call", "words"),
+    ("call", "error", "words"),
     [
-        (lambda: data.spiral(n_per_class=0), ["spiral", "n_per_class", "0"]),
-        (lambda: data.spiral(n_classes=2.5), ["spiral", "n_classes", "2.5"]),
-        (lambda: data.spiral(noise=-1.0), ["spiral", "noise", "-1.0"]),
-        (lambda: data.five_clusters(n_per_class=-3), ["five_clusters", "n_per_class"]),
-        (lambda: data.five_clusters(std=float("nan")), ["five_clusters", "std"]),
+        (lambda: data.spiral(n_per_class=0), ValueError, ["spiral", "n_per_class", "0"]),
+        (lambda: data.spiral(n_classes=2.5), TypeError, ["spiral", "n_classes", "float 2.5"]),
+        (lambda: data.spiral(n_classes=True), TypeError, ["spiral", "n_classes", "bool"]),
+        (lambda: data.spiral(noise=-1.0), ValueError, ["spiral", "noise", "-1.0"]),
+        (lambda: data.five_clusters(n_per_class=-3), ValueError, ["five_clusters", "n_per"]),
+        (lambda: data.five_clusters(std=float("nan")), ValueError, ["five_clusters", "std"]),
     ],
 )
-def test_dataset_argument_errors(call, words):
-    with pytest.raises(ValueError) as info:
+def test_dataset_argument_errors(call, error, words):
+    with pytest.raises(error) as info:
         call()
     for word in words:
         assert word in str(info.value)
@@ -371,6 +372,11 @@ def test_loader_accepts_tensors_arrays_and_datasets():
     np.testing.assert_array_equal(xb.data, X[:2])
     sub = data.random_split((X,), [2, 1], seed=0)[0]
     assert sum(len(b[0]) for b in data.DataLoader(sub, batch_size=1)) == 2
+    # a list is a list of samples (as in PyTorch), not of columns
+    samples = [(np.array([1.0, 2.0]), 0), (np.array([3.0, 4.0]), 1), (np.array([5.0, 6.0]), 0)]
+    xb, yb = next(iter(data.DataLoader(samples, batch_size=3)))
+    np.testing.assert_array_equal(xb.data, [[1, 2], [3, 4], [5, 6]])
+    np.testing.assert_array_equal(yb.data, [0, 1, 0])
 
 
 class CountingDataset(data.TensorDataset):

@@ -105,8 +105,11 @@ class Subset(Dataset):
 
 
 def _as_dataset(data: Any, fn: str) -> Any:
-    """A dataset as is; a tuple/list of arrays, an array or a Tensor as a TensorDataset."""
-    if isinstance(data, tuple | list):
+    """A dataset as is; a tuple of arrays, an array or a Tensor as a TensorDataset.
+
+    A list stays a dataset (a list of samples, as in PyTorch), not a list of columns.
+    """
+    if isinstance(data, tuple):
         return TensorDataset(*data)
     if isinstance(data, np.ndarray | Tensor):
         return TensorDataset(data)
@@ -184,7 +187,7 @@ class DataLoader:
     Parameters
     ----------
     dataset_or_arrays : Dataset, tuple of arrays/Tensors, array or Tensor
-        Arrays are wrapped in a ``TensorDataset``.
+        Arrays are wrapped in a ``TensorDataset``; a list is a list of samples.
     batch_size : int
         Samples per batch (the last one may be smaller).
     shuffle : bool
