@@ -220,22 +220,23 @@ def _changed(now: np.ndarray, before: np.ndarray) -> int | None:
 
 def _layout_problem(call: _Call, grads: list, vs: list) -> str | None:
     """Each gradient has its input's shape and dtype and owns its memory."""
-    upstream = [v for v in vs if v is not None]
+    seen = [(f"the upstream gradient of output {k}", v) for k, v in enumerate(vs) if v is not None]
     for j, (g, x) in enumerate(zip(grads, call.x0)):
         if g is None:
             continue
-        where = f"{call.who}: the gradient of input {call.checked[j]}"
+        name = f"the gradient of input {call.checked[j]}"
         if g.shape != x.shape or g.dtype != x.dtype:
             return (
-                f"{where} has shape {g.shape} and dtype {g.dtype}; expected the input's shape "
-                f"{x.shape} and dtype {x.dtype}"
+                f"{call.who}: {name} has shape {g.shape} and dtype {g.dtype}; expected the "
+                f"input's shape {x.shape} and dtype {x.dtype}"
             )
-        later = [h.data for h in grads[j + 1 :] if h is not None]
-        if any(np.shares_memory(g.data, o) for o in upstream + later):
-            return (
-                f"{where} shares memory with another gradient or with the upstream gradient; "
-                "copy instead of returning the same array twice"
-            )
+        for other_name, other in seen:
+            if np.shares_memory(g.data, other):
+                return (
+                    f"{call.who}: {name} shares memory with {other_name}: an in-place update "
+                    "of one would change the other; return a copy"
+                )
+        seen.append((name, g.data))
     return None
 
 
@@ -323,12 +324,12 @@ def _cheap_checks(call: _Call, rng: np.random.Generator) -> str | None:
     v1, v2 = (
         [_signed(rng, o.shape) if f else None for o, f in zip(outs, call.floating)] for _ in "12"
     )
-    saved = [None if v is None else v.copy() for v in v1 + v2]
+    saved = [None if v is None else v.copy() for v in v1]
     g1 = _vjp(leaves, outs, v1)
     return (
-        _layout_problem(call, g1, v1)
+        _mutation_problem(call, leaves, before, v1, saved)  # first: later passes reuse v1
+        or _layout_problem(call, g1, v1)
         or _response_problem(call, leaves, outs, g1, (v1, v2))
-        or _mutation_problem(call, leaves, before, v1 + v2, saved)
         or _dtype_problem(call, rng)
     )
 
