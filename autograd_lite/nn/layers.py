@@ -1,0 +1,262 @@
+"""Layers: Linear, Embedding, activations, Identity, Flatten, Dropout.
+
+Every layer with parameters takes keyword-only ``dtype`` (default ``np.float32``,
+as PyTorch; pass ``np.float64`` for double precision) and ``rng`` (a numpy
+``Generator`` or an int seed; ``None`` draws fresh entropy) and initialises as
+PyTorch does.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd_lite.core import value
+from autograd_lite.creation import as_rng
+from autograd_lite.nn import functional as F
+from autograd_lite.nn import init
+from autograd_lite.nn.module import Module
+from autograd_lite.nn.parameter import Parameter
+from autograd_lite.ops import getitem, reshape
+
+__all__ = [
+    "Dropout",
+    "Embedding",
+    "Flatten",
+    "Identity",
+    "LeakyReLU",
+    "Linear",
+    "LogSoftmax",
+    "ReLU",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+]
+
+
+def _positive_int(cls: str, **values: Any) -> None:
+    for key, v in values.items():
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+            raise ValueError(f"{cls}: {key} must be a positive int, got {v!r}")
+
+
+class Linear(Module):
+    """``y = x @ weight.T + bias``, weight of shape (out_features, in_features).
+
+    Both weight and bias start as U(-1/sqrt(in_features), 1/sqrt(in_features)),
+    PyTorch's default (``kaiming_uniform_`` with ``a=sqrt(5)``).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> import autograd_lite as ag
+    >>> from autograd_lite import nn
+    >>> layer = nn.Linear(3, 2, rng=0)
+    >>> layer.weight.shape, layer.weight.dtype
+    ((2, 3), dtype('float32'))
+    >>> layer(ag.ones((5, 3), dtype=np.float32)).shape
+    (5, 2)
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        *,
+        dtype: Any = np.float32,
+        rng: init.RNGLike = None,
+    ) -> None:
+        super().__init__()
+        _positive_int("Linear", in_features=in_features, out_features=out_features)
+        self.in_features, self.out_features = in_features, out_features
+        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
+        self.bias = Parameter(np.empty(out_features, dtype=dtype)) if bias else None
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: init.RNGLike = None) -> None:
+        """Draw fresh initial values (PyTorch's default scheme)."""
+        gen = as_rng(rng)
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=gen)
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_features)
+            init.uniform_(self.bias, -bound, bound, rng=gen)
+
+    def forward(self, x: Any) -> Any:
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+class Embedding(Module):
+    """A lookup table: integer indices of any shape -> rows of ``weight`` (num, dim).
+
+    ``weight`` starts as N(0, 1), as PyTorch. Gradients flow into the rows used
+    (repeated indices add up).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> emb = nn.Embedding(10, 3, rng=0)
+    >>> emb(np.array([[1, 2], [1, 9]])).shape
+    (2, 2, 3)
+    """
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        *,
+        dtype: Any = np.float32,
+        rng: init.RNGLike = None,
+    ) -> None:
+        super().__init__()
+        _positive_int("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
+        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=dtype))
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: init.RNGLike = None) -> None:
+        """Draw fresh initial values, N(0, 1)."""
+        init.normal_(self.weight, rng=rng)
+
+    def forward(self, indices: Any) -> Any:
+        idx = np.asarray(value(indices))
+        if idx.dtype.kind not in "iu":
+            raise TypeError(f"Embedding: indices must be integers, got dtype {idx.dtype}")
+        if idx.size and (idx.min() < 0 or idx.max() >= self.num_embeddings):
+            bad = idx.min() if idx.min() < 0 else idx.max()
+            raise ValueError(
+                f"Embedding: index {bad} is out of range for {self.num_embeddings} embeddings"
+            )
+        return getitem(self.weight, idx)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_embeddings}, {self.embedding_dim}"
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder layer)."""
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
+class Flatten(Module):
+    """Flatten dimensions ``start_dim`` .. ``end_dim`` into one (default: all but the batch).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.Flatten()(np.zeros((2, 3, 4, 5))).shape
+    (2, 60)
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x: Any) -> Any:
+        shape = np.shape(x)
+        start, end = self.start_dim % max(len(shape), 1), self.end_dim % max(len(shape), 1)
+        if not shape or start > end:
+            raise ValueError(
+                f"Flatten: cannot flatten dims {self.start_dim}..{self.end_dim} of an input of "
+                f"shape {shape}"
+            )
+        return reshape(x, (*shape[:start], -1, *shape[end + 1 :]))
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class ReLU(Module):
+    """``max(x, 0)``."""
+
+    def forward(self, x: Any) -> Any:
+        return F.relu(x)
+
+
+class LeakyReLU(Module):
+    """``x`` where positive, ``negative_slope * x`` elsewhere."""
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, x: Any) -> Any:
+        return F.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class Tanh(Module):
+    """Hyperbolic tangent."""
+
+    def forward(self, x: Any) -> Any:
+        return F.tanh(x)
+
+
+class Sigmoid(Module):
+    """Logistic sigmoid ``1 / (1 + exp(-x))``."""
+
+    def forward(self, x: Any) -> Any:
+        return F.sigmoid(x)
+
+
+class Softmax(Module):
+    """Softmax along ``dim`` (default the last axis)."""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Any) -> Any:
+        return F.softmax(x, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    """Log-softmax along ``dim`` (default the last axis)."""
+
+    def forward(self, x: Any) -> Any:
+        return F.log_softmax(x, self.dim)
+
+
+class Dropout(Module):
+    """Inverted dropout with probability ``p`` in training mode; the identity in eval mode.
+
+    ``rng`` (Generator or seed) makes the masks reproducible.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> drop = nn.Dropout(0.5, rng=0)
+    >>> bool((drop(np.ones(8)) == 0).any()), drop.eval()(np.ones(8)).tolist() == [1.0] * 8
+    (True, True)
+    """
+
+    def __init__(self, p: float = 0.5, *, rng: init.RNGLike = None) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: p must be in [0, 1], got {p!r}")
+        self.p = p
+        self.rng = as_rng(rng)
+
+    def forward(self, x: Any) -> Any:
+        return F.dropout(x, self.p, self.training, self.rng)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"

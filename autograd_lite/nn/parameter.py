@@ -1,0 +1,47 @@
+"""``Parameter``: a Tensor that a Module registers as trainable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from autograd_lite.core import Tensor
+
+__all__ = ["Parameter"]
+
+
+def _mark_modified(tensors: Iterable[Tensor]) -> None:
+    """Record that these tensors' arrays were changed in place (optimiser step, init, load).
+
+    The one hook for in-place writes made by nn and optim: it bumps the core's
+    per-tensor version counter, so that a backward through a graph that saved
+    the old values can detect the change.
+    """
+    for t in tensors:
+        t._version += 1
+
+
+class Parameter(Tensor):
+    """A leaf Tensor that requires grad and that a :class:`Module` lists in ``parameters()``.
+
+    The array is wrapped without copying (as ``ag.Tensor`` does), unless ``dtype``
+    asks for a conversion. Results of ops on a Parameter are plain Tensors.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> w = nn.Parameter(np.zeros((2, 3), dtype=np.float32))
+    >>> w.requires_grad, w.is_leaf, w.shape
+    (True, True, (2, 3))
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self, data: Any, requires_grad: bool = True, dtype: Any = None, name: str | None = None
+    ) -> None:
+        super().__init__(data, requires_grad=requires_grad, dtype=dtype, name=name)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()

@@ -1,0 +1,207 @@
+"""The optimiser base class: parameter groups, per-parameter state, zero_grad, state dicts.
+
+Subclasses implement ``_update_group(group)``: it reads ``p.grad.data`` and updates
+``p.data`` in place with numpy (no graph is built), then this base class marks the
+updated parameters as modified (``nn.parameter._mark_modified``, the core's
+version counter) so that a graph that saved their old values can notice.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd_lite.core import Tensor, enable_grad, no_grad
+from autograd_lite.nn.parameter import _mark_modified
+
+__all__ = ["Optimizer"]
+
+ParamsLike = Iterable[Tensor] | Iterable[dict[str, Any]]
+
+
+class Optimizer:
+    """Base class of all optimisers (PyTorch's ``torch.optim.Optimizer``).
+
+    Parameters
+    ----------
+    params:
+        An iterable of Tensors, or of dicts (parameter groups) each with a
+        ``"params"`` entry and per-group options overriding ``defaults``.
+    defaults:
+        Default options of every group (``lr`` and the algorithm's own).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> import autograd_lite as ag
+    >>> from autograd_lite import optim
+    >>> w = ag.tensor(np.ones(2), requires_grad=True)
+    >>> b = ag.tensor(np.zeros(1), requires_grad=True)
+    >>> opt = optim.SGD([{"params": [w]}, {"params": [b], "lr": 0.5}], lr=0.1)
+    >>> (w * 3.0 + b).sum().backward()
+    >>> opt.step()
+    >>> w.data.tolist(), b.data.tolist()
+    ([0.7, 0.7], [-1.0])
+    """
+
+    def __init__(self, params: ParamsLike, defaults: dict[str, Any]) -> None:
+        self.defaults = dict(defaults)
+        self.param_groups: list[dict[str, Any]] = []
+        # Per-parameter state, keyed by id(p): the groups hold every parameter, so ids stay valid.
+        self.state: dict[int, dict[str, Any]] = {}
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own options (missing ones taken from defaults)."""
+        name = type(self).__name__
+        if not isinstance(param_group, dict) or "params" not in param_group:
+            raise TypeError(f"{name}: a parameter group must be a dict with a 'params' entry")
+        params = param_group["params"]
+        params = [params] if isinstance(params, Tensor) else list(params)
+        for i, p in enumerate(params):
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{name}: params[{i}] is a {type(p).__name__}, expected a Tensor")
+            if not p.requires_grad or not p.is_leaf:
+                raise ValueError(
+                    f"{name}: params[{i}] (shape {p.shape}) must be a leaf Tensor that "
+                    "requires grad"
+                )
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if len({id(p) for p in params}) != len(params) or seen & {id(p) for p in params}:
+            raise ValueError(f"{name}: a parameter appears in more than one place")
+        unknown = set(param_group) - set(self.defaults) - {"params", "initial_lr"}
+        if unknown:
+            raise ValueError(f"{name}: unknown option(s) {sorted(unknown)} in parameter group")
+        group = {**self.defaults, **param_group, "params": params}
+        self._validate_group(group)
+        self.param_groups.append(group)
+
+    def _validate_group(self, group: dict[str, Any]) -> None:
+        """Check a group's options; subclasses extend this with their own checks."""
+        if not group["lr"] >= 0.0:
+            raise ValueError(f"{type(self).__name__}: invalid learning rate {group['lr']!r}")
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients (``None``, PyTorch's default), or zero them in place."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none:
+                    p.grad = None
+                elif p.grad is not None:
+                    p.grad.data[...] = 0.0
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; return ``closure()`` if given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                self._update_group(group)
+        for group in self.param_groups:
+            _mark_modified(p for p in group["params"] if p.grad is not None)
+        return loss
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    # -- state dicts ---------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """The optimiser's state as PyTorch lays it out, with copies of every array.
+
+        ``{"state": {index: {...}}, "param_groups": [{options..., "params": [indices]}]}``,
+        parameters numbered in group order.
+        """
+        state: dict[int, dict[str, Any]] = {}
+        groups = []
+        index = 0
+        for group in self.param_groups:
+            indices = []
+            for p in group["params"]:
+                if id(p) in self.state:
+                    state[index] = copy.deepcopy(self.state[id(p)])
+                indices.append(index)
+                index += 1
+            groups.append(
+                {
+                    **copy.deepcopy({k: v for k, v in group.items() if k != "params"}),
+                    "params": indices,
+                }
+            )
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load a ``state_dict()``; everything is checked before anything changes.
+
+        State keys may be ints or their decimal strings (as after a round trip
+        through a format whose keys are strings).
+        """
+        name = type(self).__name__
+        groups = state_dict.get("param_groups") if isinstance(state_dict, dict) else None
+        if not isinstance(groups, (list, tuple)) or "state" not in state_dict:
+            raise ValueError(
+                f"{name}.load_state_dict: expected a dict with 'state' and 'param_groups' entries"
+            )
+        sizes = [len(g["params"]) for g in self.param_groups]
+        got = [len(g["params"]) for g in groups]
+        if sizes != got:
+            raise ValueError(
+                f"{name}.load_state_dict: parameter group sizes {got} do not match "
+                f"this optimiser's {sizes}"
+            )
+        params = [p for g in self.param_groups for p in g["params"]]
+        by_index = {}
+        for key, st in state_dict["state"].items():
+            i = int(key)
+            if not 0 <= i < len(params):
+                raise ValueError(
+                    f"{name}.load_state_dict: state for parameter {key} but there "
+                    f"are only {len(params)} parameters"
+                )
+            for k, v in st.items():
+                if isinstance(v, np.ndarray) and v.ndim and v.shape != params[i].shape:
+                    raise ValueError(
+                        f"{name}.load_state_dict: state '{k}' of parameter {i} has "
+                        f"shape {v.shape}, expected {params[i].shape}"
+                    )
+            by_index[i] = st
+        self.state = {
+            id(params[i]): {
+                k: np.array(v, dtype=params[i].dtype)
+                if isinstance(v, np.ndarray) and v.ndim
+                else _scalar(v)
+                for k, v in st.items()
+            }
+            for i, st in by_index.items()
+        }
+        for mine, theirs in zip(self.param_groups, groups):
+            for k, v in theirs.items():
+                if k != "params":
+                    mine[k] = _scalar(copy.deepcopy(v))
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        return "\n".join(lines) + "\n)"
+
+
+def _scalar(v: Any) -> Any:
+    """numpy scalars or 0-d arrays back to Python numbers (strong numpy scalars would upcast)."""
+    if isinstance(v, (np.generic, np.ndarray)) and np.ndim(v) == 0:
+        return v.item()
+    if isinstance(v, (list, tuple)):
+        return type(v)(_scalar(x) for x in v)
+    return v
