@@ -8,7 +8,7 @@
 (2,)
 """
 
-from . import ops
+from . import data, ops
 from .core import (
     Op,
     Tensor,
@@ -25,6 +25,7 @@ from .core import (
 from .creation import arange, full, ones, ones_like, rand, randn, zeros, zeros_like
 from .ops import *  # noqa: F403 - the ops under numpy's names: ag.exp, ag.matmul, ...
 from .ops import __all__ as _ops_all
+from .serialization import load, save
 
 __version__ = "0.1.0"
 
@@ -49,5 +50,8 @@ __all__ = [
     "randn",
     "rand",
     "ops",
+    "data",
+    "save",
+    "load",
     *_ops_all,
 ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ContextDecorator, contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -247,6 +247,59 @@ class Tensor:
         for i in range(len(self)):
             yield self[i]
 
+    if TYPE_CHECKING:  # attached by autograd_lite.ops; declared here for type checkers
+        def __add__(self, other: ArrayLike) -> Tensor: ...
+        def __radd__(self, other: ArrayLike) -> Tensor: ...
+        def __sub__(self, other: ArrayLike) -> Tensor: ...
+        def __rsub__(self, other: ArrayLike) -> Tensor: ...
+        def __mul__(self, other: ArrayLike) -> Tensor: ...
+        def __rmul__(self, other: ArrayLike) -> Tensor: ...
+        def __truediv__(self, other: ArrayLike) -> Tensor: ...
+        def __rtruediv__(self, other: ArrayLike) -> Tensor: ...
+        def __pow__(self, other: ArrayLike) -> Tensor: ...
+        def __rpow__(self, other: ArrayLike) -> Tensor: ...
+        def __matmul__(self, other: ArrayLike) -> Tensor: ...
+        def __rmatmul__(self, other: ArrayLike) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
+        def __getitem__(self, index: Any) -> Tensor: ...
+        def __setitem__(self, index: Any, new: ArrayLike) -> None: ...
+        def __lt__(self, other: ArrayLike) -> Tensor: ...
+        def __le__(self, other: ArrayLike) -> Tensor: ...
+        def __gt__(self, other: ArrayLike) -> Tensor: ...
+        def __ge__(self, other: ArrayLike) -> Tensor: ...
+        def __eq__(self, other: object) -> Tensor: ...  # type: ignore[override]
+        def __ne__(self, other: object) -> Tensor: ...  # type: ignore[override]
+        def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor: ...
+        def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor: ...
+        def max(self, axis: Any = None, keepdims: bool = False) -> Tensor: ...
+        def min(self, axis: Any = None, keepdims: bool = False) -> Tensor: ...
+        def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor: ...
+        def softmax(self, axis: int = -1) -> Tensor: ...
+        def log_softmax(self, axis: int = -1) -> Tensor: ...
+        def exp(self) -> Tensor: ...
+        def log(self) -> Tensor: ...
+        def sqrt(self) -> Tensor: ...
+        def sin(self) -> Tensor: ...
+        def cos(self) -> Tensor: ...
+        def tanh(self) -> Tensor: ...
+        def sigmoid(self) -> Tensor: ...
+        def relu(self) -> Tensor: ...
+        def abs(self) -> Tensor: ...
+        def clip(self, min: float | None = None, max: float | None = None) -> Tensor: ...
+        def expand_dims(self, axis: int | tuple[int, ...]) -> Tensor: ...
+        def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Tensor: ...
+        def broadcast_to(self, shape: Sequence[int]) -> Tensor: ...
+        def astype(self, dtype: Any) -> Tensor: ...
+        def matmul(self, other: ArrayLike) -> Tensor: ...
+        def reshape(self, *shape: Any) -> Tensor: ...
+        def transpose(self, *axes: Any) -> Tensor: ...
+        def swapaxes(self, a: int, b: int) -> Tensor: ...
+        def flatten(self) -> Tensor: ...
+        def round(self, decimals: int = 0) -> Tensor: ...
+        @property
+        def T(self) -> Tensor: ...  # noqa: N802
+
     def backward(
         self,
         grad: ArrayLike | None = None,
@@ -301,8 +354,11 @@ def value(x: Any) -> Any:
 
 # --------------------------------------------------------------------------- Op
 
-_NEEDS1 = ((False,), (True,))
-_NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
+_NEEDS1: tuple[tuple[bool, ...], ...] = ((False,), (True,))
+_NEEDS2: tuple[tuple[tuple[bool, ...], ...], ...] = (
+    ((False, False), (False, True)),
+    ((True, False), (True, True)),
+)
 
 
 class Op:
@@ -513,27 +569,42 @@ def _backward(
             )
     grads = [_as_root_grad(r, g, create_graph) for r, g in zip(roots, root_grads)]
     pending = _count_consumers(roots)
+    # acc holds partial sums for tensors still waiting on consumers; a tensor whose last
+    # consumer is done goes on the ready stack together with its total gradient.
     acc: dict[Tensor, Any] = {}
     for r, g in zip(roots, grads):
         if r.op is None:
             _deliver(r, g, None, create_graph, capture)
         else:
             acc[r] = acc[r] + g if r in acc else g
-    ready = [r for r in acc if pending[r] == 0]
+    ready = [(r, acc.pop(r)) for r in list(acc) if pending[r] == 0]
 
     saved_mode = _state.grad_enabled
     _state.grad_enabled = create_graph  # first-order backward never records ops
+    pop, push, take, peek = ready.pop, ready.append, acc.pop, acc.get
+    watch = capture is not None
     try:
         while ready:
-            t = ready.pop()
+            t, g = pop()
             op = t.op
             inputs = op.inputs  # type: ignore[union-attr]
-            g = acc.pop(t, None)
-            if g is not None and (t._retains_grad or (capture is not None and t in capture)):
-                _deliver(t, g, g, create_graph, capture)
-            if g is not None:
+            if g is None:  # nothing flowed into t: its inputs only need their counts released
+                gxs: Any = (None,) * len(inputs)
+            else:
+                if t._retains_grad or (watch and t in capture):  # type: ignore[operator]
+                    _deliver(t, g, g, create_graph, capture)
                 if create_graph:
                     gxs = op.backward(g, t, *inputs)  # type: ignore[union-attr]
+                elif len(inputs) == 1:
+                    gxs = op.backward(g, t.data, inputs[0].data)  # type: ignore[union-attr]
+                elif len(inputs) == 2:
+                    a, b = inputs
+                    gxs = op.backward(  # type: ignore[union-attr]
+                        g,
+                        t.data,
+                        a.data if isinstance(a, Tensor) else a,
+                        b.data if isinstance(b, Tensor) else b,
+                    )
                 else:
                     gxs = op.backward(  # type: ignore[union-attr]
                         g, t.data, *[x.data if isinstance(x, Tensor) else x for x in inputs]
@@ -545,33 +616,34 @@ def _backward(
                         f"backward of '{op.name}' returned {len(gxs)} gradients "  # type: ignore[union-attr]
                         f"for {len(inputs)} inputs"
                     )
-            else:  # nothing flowed into t: its inputs only need their counts released
-                gxs = (None,) * len(inputs)
             if not retain_graph:
-                op.inputs = None  # type: ignore[union-attr]
-                op.saved = None  # type: ignore[union-attr]
+                op.inputs = op.saved = None  # type: ignore[union-attr]
             for x, gx, need in zip(inputs, gxs, op.needs_grad):  # type: ignore[union-attr]
                 if not need:
                     continue
                 if gx is not None:
-                    gx = _fit(gx, x.data, op)  # type: ignore[arg-type]
+                    xd = x.data
+                    if gx.shape != xd.shape or gx.dtype is not xd.dtype:
+                        gx = _fit(gx, xd, op)  # type: ignore[arg-type]
                 if x.op is None:
                     if gx is not None:
                         _deliver(x, gx, g, create_graph, capture)
                     continue
-                if gx is not None:
-                    prev = acc.get(x)
-                    acc[x] = gx if prev is None else prev + gx
                 n = pending[x] - 1
-                pending[x] = n
+                prev = take(x, None) if n == 0 else peek(x)
+                if prev is not None:
+                    gx = prev if gx is None else prev + gx
                 if n == 0:
-                    ready.append(x)
+                    push((x, gx))
+                else:
+                    pending[x] = n
+                    acc[x] = gx
     finally:
         _state.grad_enabled = saved_mode
 
 
 def _deliver(t: Tensor, g: Any, upstream: Any, create_graph: bool, capture: Any) -> None:
-    """Hand a finished gradient to a leaf's ``.grad``, a retained tensor, or ``ag.grad``'s capture."""
+    """Hand a finished gradient to a leaf's ``.grad``, a retained tensor or ag.grad's capture."""
     if capture is not None:
         if t in capture:
             prev = capture[t]
@@ -623,7 +695,7 @@ def grad(
     capture: dict[Tensor, Any] = {x: None for x in ins}
     keep = create_graph if retain_graph is None else retain_graph
     _backward(outs, gouts, keep, create_graph, capture)
-    result = []
+    result: list[Tensor | None] = []
     for i, x in enumerate(ins):
         g = capture[x]
         if g is None:

@@ -94,7 +94,7 @@ def _reshape_method(self: Tensor, *shape: Any) -> Any:
 
 def _transpose_method(self: Tensor, *axes: Any) -> Any:
     if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], (int, np.integer))):
-        axes = axes[0]
+        return transpose(self, axes[0])
     return transpose(self, axes or None)
 
 
@@ -104,55 +104,41 @@ def _swapaxes(self: Tensor, a: int, b: int) -> Any:
     return transpose(self, axes)
 
 
-_T = Tensor
-_T.__add__ = add  # type: ignore[assignment]
-_T.__radd__ = _reflected(add)  # type: ignore[attr-defined]
-_T.__sub__ = subtract  # type: ignore[attr-defined]
-_T.__rsub__ = _reflected(subtract)  # type: ignore[attr-defined]
-_T.__mul__ = multiply  # type: ignore[attr-defined]
-_T.__rmul__ = _reflected(multiply)  # type: ignore[attr-defined]
-_T.__truediv__ = divide  # type: ignore[attr-defined]
-_T.__rtruediv__ = _reflected(divide)  # type: ignore[attr-defined]
-_T.__pow__ = power  # type: ignore[attr-defined]
-_T.__rpow__ = _reflected(power)  # type: ignore[attr-defined]
-_T.__matmul__ = matmul  # type: ignore[attr-defined]
-_T.__rmatmul__ = _reflected(matmul)  # type: ignore[attr-defined]
-_T.__neg__ = negative  # type: ignore[attr-defined]
-_T.__abs__ = abs  # type: ignore[attr-defined]
-_T.__getitem__ = getitem  # type: ignore[attr-defined]
-_T.__setitem__ = _setitem  # type: ignore[attr-defined]
-_T.__lt__ = _comparison(np.less)  # type: ignore[assignment]
-_T.__le__ = _comparison(np.less_equal)  # type: ignore[assignment]
-_T.__gt__ = _comparison(np.greater)  # type: ignore[assignment]
-_T.__ge__ = _comparison(np.greater_equal)  # type: ignore[assignment]
-_T.__eq__ = _comparison(np.equal)  # type: ignore[assignment]
-_T.__ne__ = _comparison(np.not_equal)  # type: ignore[assignment]
-
-# ------------------------------------------------------------------ methods (numpy's names)
-
-for _name in ("sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax", "exp", "log",
-              "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clip", "expand_dims", "squeeze",
-              "broadcast_to", "astype", "matmul"):
-    setattr(_T, _name, globals()[_name])
-_T.abs = abs  # type: ignore[attr-defined]
-_T.reshape = _reshape_method  # type: ignore[attr-defined]
-_T.transpose = _transpose_method  # type: ignore[attr-defined]
-_T.swapaxes = _swapaxes  # type: ignore[attr-defined]
-_T.T = property(lambda self: transpose(self))  # type: ignore[attr-defined]
-_T.flatten = lambda self: reshape(self, (-1,))  # type: ignore[attr-defined]
-_T.round = lambda self, decimals=0: Tensor(np.round(self.data, decimals))  # type: ignore[attr-defined]
+_METHODS: dict[str, Any] = {
+    "__add__": add, "__radd__": _reflected(add),
+    "__sub__": subtract, "__rsub__": _reflected(subtract),
+    "__mul__": multiply, "__rmul__": _reflected(multiply),
+    "__truediv__": divide, "__rtruediv__": _reflected(divide),
+    "__pow__": power, "__rpow__": _reflected(power),
+    "__matmul__": matmul, "__rmatmul__": _reflected(matmul),
+    "__neg__": negative, "__abs__": abs,
+    "__getitem__": getitem, "__setitem__": _setitem,
+    "__lt__": _comparison(np.less), "__le__": _comparison(np.less_equal),
+    "__gt__": _comparison(np.greater), "__ge__": _comparison(np.greater_equal),
+    "__eq__": _comparison(np.equal), "__ne__": _comparison(np.not_equal),
+    # methods under numpy's names
+    "sum": sum, "mean": mean, "max": max, "min": min, "logsumexp": logsumexp,
+    "softmax": softmax, "log_softmax": log_softmax, "exp": exp, "log": log, "sqrt": sqrt,
+    "sin": sin, "cos": cos, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "abs": abs,
+    "clip": clip, "expand_dims": expand_dims, "squeeze": squeeze, "broadcast_to": broadcast_to,
+    "astype": astype, "matmul": matmul,
+    "reshape": _reshape_method, "transpose": _transpose_method, "swapaxes": _swapaxes,
+    "T": property(lambda self: transpose(self)),
+    "flatten": lambda self: reshape(self, (-1,)),
+    "round": lambda self, decimals=0: Tensor(np.round(self.data, decimals)),
+}  # fmt: skip
 
 
 # ------------------------------------------------------------------ numpy interoperability
 
-_UFUNCS = {
+_UFUNCS: dict[Any, Any] = {
     np.add: add, np.subtract: subtract, np.multiply: multiply, np.true_divide: divide,
     np.negative: negative, np.power: power, np.matmul: matmul, np.exp: exp, np.log: log,
     np.sqrt: sqrt, np.absolute: abs, np.sin: sin, np.cos: cos, np.tanh: tanh,
     np.maximum: maximum, np.minimum: minimum,
 }  # fmt: skip
 _COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal}
-_FUNCTIONS = {
+_FUNCTIONS: dict[Any, Any] = {
     np.sum: sum, np.mean: mean, np.max: max, np.min: min, np.amax: max, np.amin: min,
     np.where: where, np.reshape: reshape, np.transpose: transpose, np.expand_dims: expand_dims,
     np.squeeze: squeeze, np.broadcast_to: broadcast_to, np.concatenate: concatenate,
@@ -186,5 +172,7 @@ def _array_function(self: Tensor, func: Any, types: Any, args: Any, kwargs: Any)
     return func(*_unwrap(args), **_unwrap(kwargs))
 
 
-_T.__array_ufunc__ = _array_ufunc  # type: ignore[attr-defined]
-_T.__array_function__ = _array_function  # type: ignore[attr-defined]
+_METHODS["__array_ufunc__"] = _array_ufunc
+_METHODS["__array_function__"] = _array_function
+for _name, _fn in _METHODS.items():
+    setattr(Tensor, _name, _fn)

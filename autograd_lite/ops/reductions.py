@@ -82,7 +82,7 @@ class Mean(_Reduction):
 
 
 class _Extreme(_Reduction):
-    """max/min: tied elements share the gradient equally (numpy has no argmax convention for ties)."""
+    """max/min: tied elements share the gradient equally, as PyTorch's full reductions do."""
 
     __slots__ = ()
     reduce: Any = None

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, Tensor, value
+from ..core import Op, Tensor
 
 __all__ = [
     "reshape",
@@ -78,7 +78,9 @@ class ExpandDims(Op):
         try:
             return np.expand_dims(x, self.axis)
         except (ValueError, IndexError) as e:
-            raise ValueError(f"expand_dims: bad axis {self.axis!r} for shape {x.shape}: {e}") from None
+            raise ValueError(
+                f"expand_dims: bad axis {self.axis!r} for a tensor of shape {x.shape}: {e}"
+            ) from None
 
     def backward(self, g, y, x):
         return g.reshape(np.shape(x))
