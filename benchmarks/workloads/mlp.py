@@ -1,0 +1,191 @@
+"""Workload 2, MLP step, and the ReLU-MLP training step shared with the spiral workload.
+
+One step = clear gradients, forward, fused softmax cross-entropy (+ optional
+``0.5 * reg * sum(W * W)`` for every weight matrix), backward, plain SGD update -- the PyTorch loop
+order, so the gradients of the last step stay readable after ``step()`` for the checks.
+
+The numpy side is the CS231n from-scratch code generalised from two layers to a list of layers,
+with one change: the scores are shifted by their row maximum before ``exp``. Every fused softmax
+cross-entropy (ours, PyTorch's) does that shift for stability, so the hand version does it too and
+all sides do the same arithmetic.
+
+The MLP workload itself: batch 256, 784 -> 512 -> 512 -> 10, no reg, lr 0.01, float32 and
+float64. Every float array of every side (loss, parameters, gradients) is checked to keep the
+requested dtype, so a silent float32 -> float64 upcast fails the benchmark.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from benchmarks.harness import Libraries, Side, run_timed
+
+MLP_SIZES = (784, 512, 512, 10)
+MLP_BATCH, MLP_LR = 256, 0.01
+
+
+def init_params(sizes: tuple[int, ...], dtype: str, seed: int, scale: float | None) -> list:
+    """[W1, b1, W2, b2, ...]: randn weights times ``scale`` (He scaling if None), zero biases."""
+    rng = np.random.default_rng(seed)
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        s = np.sqrt(2.0 / fan_in) if scale is None else scale
+        params += [
+            (s * rng.standard_normal((fan_in, fan_out))).astype(dtype),
+            np.zeros(fan_out, dtype),
+        ]
+    return params
+
+
+def param_names(params: list) -> list[str]:
+    return [f"{'Wb'[i % 2]}{i // 2 + 1}" for i in range(len(params))]
+
+
+def state_arrays(loss: Any, params: list, grads: list) -> dict[str, np.ndarray]:
+    """Loss, parameters and gradients by name, for the cross-side and dtype checks."""
+    names = param_names(params)
+    grads_by_name = {f"grad {k}": g for k, g in zip(names, grads)}
+    return {"loss": np.asarray(loss), **dict(zip(names, params)), **grads_by_name}
+
+
+def numpy_side(X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float) -> Side:
+    params = [p.copy() for p in params]
+    weights, biases = params[0::2], params[1::2]
+    n, last = X.shape[0], len(weights) - 1
+    rows = np.arange(n)
+    grads: list = [None] * len(params)
+
+    def step() -> Any:
+        layer_inputs = []
+        h = X
+        for i, (W, b) in enumerate(zip(weights, biases)):
+            layer_inputs.append(h)
+            h = h @ W + b
+            if i < last:
+                h = np.maximum(0, h)
+        scores = h
+        scores -= np.max(scores, axis=1, keepdims=True)
+        exp_scores = np.exp(scores)
+        probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+        loss = np.sum(-np.log(probs[rows, y])) / n
+        if reg:
+            for W in weights:
+                loss += 0.5 * reg * np.sum(W * W)
+        dscores = probs
+        dscores[rows, y] -= 1
+        dscores /= n
+        for i in range(last, -1, -1):
+            W, h = weights[i], layer_inputs[i]
+            dW = h.T @ dscores
+            grads[2 * i + 1] = np.sum(dscores, axis=0)
+            if i > 0:
+                dscores = dscores @ W.T
+                dscores[h <= 0] = 0
+            if reg:
+                dW += reg * W
+            grads[2 * i] = dW
+        for p, g in zip(params, grads):
+            p += -lr * g
+        return loss
+
+    return Side(step, lambda loss: state_arrays(loss, params, grads))
+
+
+def graph_loss(
+    relu: Any, cross_entropy: Any, total: Any, X: Any, y: Any, layers: list, reg: float
+) -> Any:
+    """The MLP loss, written once for autograd_lite and torch (their relu, cross-entropy, sum)."""
+    h, last = X, len(layers) - 1
+    for i, (W, b) in enumerate(layers):
+        h = h @ W + b
+        if i < last:
+            h = relu(h)
+    loss = cross_entropy(h, y)
+    if reg:
+        for W, _ in layers:
+            loss = loss + 0.5 * reg * total(W * W)
+    return loss
+
+
+def ag_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float) -> Side:
+    Xt = ag.tensor(X)
+    ps = [ag.tensor(p.copy(), requires_grad=True) for p in params]
+    layers = list(zip(ps[0::2], ps[1::2]))
+
+    def step() -> Any:
+        for p in ps:
+            p.grad = None
+        loss = graph_loss(ag.relu, ag.softmax_cross_entropy, ag.sum, Xt, y, layers, reg)
+        loss.backward()
+        for p in ps:
+            p.data -= lr * p.grad.data
+        return loss
+
+    return Side(
+        step,
+        lambda loss: state_arrays(loss.data, [p.data for p in ps], [p.grad.data for p in ps]),
+    )
+
+
+def torch_side(
+    torch: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float
+) -> Side:
+    cross_entropy = torch.nn.functional.cross_entropy
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    ps = [torch.tensor(p, requires_grad=True) for p in params]
+    layers = list(zip(ps[0::2], ps[1::2]))
+
+    def step() -> Any:
+        for p in ps:
+            p.grad = None
+        loss = graph_loss(torch.relu, cross_entropy, torch.sum, Xt, yt, layers, reg)
+        loss.backward()
+        with torch.no_grad():
+            for p in ps:
+                p.add_(p.grad, alpha=-lr)
+        return loss
+
+    return Side(
+        step,
+        lambda loss: state_arrays(
+            loss.detach().numpy(), [p.detach().numpy() for p in ps], [p.grad.numpy() for p in ps]
+        ),
+    )
+
+
+def training_sides(
+    lib: Libraries, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float
+) -> dict:
+    """Builders of the three sides of one training step (numpy first: it is the reference)."""
+    return {
+        "numpy": lambda: numpy_side(X, y, params, reg, lr),
+        "autograd_lite": lambda: ag_side(lib.ag, X, y, params, reg, lr),
+        "torch": lambda: torch_side(lib.torch, X, y, params, reg, lr),
+    }
+
+
+def mlp_problem(dtype: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray, list]:
+    """A fixed random batch (the step is measured, not data loading) and He-initialised params."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((MLP_BATCH, MLP_SIZES[0])).astype(dtype)
+    y = rng.integers(0, MLP_SIZES[-1], MLP_BATCH)
+    return X, y, init_params(MLP_SIZES, dtype, seed + 1, scale=None)
+
+
+def run(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:
+    dtype = cfg["dtype"]
+    X, y, params = mlp_problem(dtype)
+    rounds, warmup = {"full": (100, 10), "quick": (20, 3), "smoke": (3, 1)}[cfg["mode"]]
+    return run_timed(
+        "mlp_step",
+        dtype,
+        lib,
+        training_sides(lib, X, y, params, reg=0.0, lr=MLP_LR),
+        rounds=rounds,
+        warmup=warmup,
+        unit="ms",
+        rtol=1e-9 if dtype == "float64" else 1e-4,
+        dtype=dtype,
+    )

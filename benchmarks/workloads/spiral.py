@@ -1,0 +1,55 @@
+"""Workload 1, spiral step: one full-batch SGD step of the CS231n spiral classifier.
+
+300 points of the 3-class spiral (fixed seed), a 2 -> 100 -> 3 ReLU net, fused softmax
+cross-entropy plus ``0.5 * reg * sum(W * W)`` for both weight matrices (reg 1e-3), SGD with
+lr 1.0, float64. The step itself is the shared training step of ``mlp.py`` (its docstring says how
+the numpy side follows the CS231n code).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from benchmarks.harness import Libraries, run_timed
+from benchmarks.workloads.mlp import init_params, training_sides
+
+N_PER_CLASS, N_CLASSES = 100, 3
+SIZES = (2, 100, N_CLASSES)
+REG, LR = 1e-3, 1.0
+
+
+def spiral_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The CS231n spiral: 100 points per class, radius 0..1, angle noise 0.2."""
+    rng = np.random.default_rng(seed)
+    X = np.zeros((N_PER_CLASS * N_CLASSES, 2))
+    y = np.zeros(N_PER_CLASS * N_CLASSES, dtype=np.int64)
+    for j in range(N_CLASSES):
+        ix = slice(N_PER_CLASS * j, N_PER_CLASS * (j + 1))
+        r = np.linspace(0.0, 1, N_PER_CLASS)
+        t = np.linspace(j * 4, (j + 1) * 4, N_PER_CLASS) + rng.standard_normal(N_PER_CLASS) * 0.2
+        X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
+        y[ix] = j
+    return X, y
+
+
+def spiral_problem() -> tuple[np.ndarray, np.ndarray, list]:
+    """Spiral data and the CS231n init (0.01 * randn weights, zero biases)."""
+    X, y = spiral_data()
+    return X, y, init_params(SIZES, "float64", seed=1, scale=0.01)
+
+
+def run(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:
+    X, y, params = spiral_problem()
+    rounds, warmup = {"full": (1000, 50), "quick": (200, 20), "smoke": (5, 2)}[cfg["mode"]]
+    return run_timed(
+        "spiral_step",
+        "float64",
+        lib,
+        training_sides(lib, X, y, params, reg=REG, lr=LR),
+        rounds=rounds,
+        warmup=warmup,
+        unit="us",
+        dtype="float64",
+    )
