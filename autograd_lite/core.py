@@ -13,7 +13,9 @@ This module imports nothing but numpy: operators and methods are attached to Ten
 
 from __future__ import annotations
 
+import copy
 import threading
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ContextDecorator, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,6 +30,7 @@ __all__ = [
     "enable_grad",
     "set_grad_enabled",
     "is_grad_enabled",
+    "detect_anomaly",
     "name_scope",
     "current_scope",
     "grad",
@@ -46,10 +49,16 @@ class _ThreadState(threading.local):
 
     def __init__(self) -> None:
         self.grad_enabled = True
+        self.anomaly = False
         self.scope: str | None = None
 
 
 _state = _ThreadState()
+
+# A clock of in-place writes through the API. A tensor's _version is the tick of its last
+# write; an op remembers the tick when it was recorded, so "modified after being used" is
+# one comparison, and a graph with no writes since it was built costs nothing to check.
+_modifications = 0
 
 
 def is_grad_enabled() -> bool:
@@ -57,24 +66,34 @@ def is_grad_enabled() -> bool:
     return _state.grad_enabled
 
 
-class set_grad_enabled(ContextDecorator):
-    """Turn recording on or off inside a ``with`` block or a decorated function (per thread)."""
+class _ModeSwitch(ContextDecorator):
+    """Set a per-thread mode inside a ``with`` block or a decorated function, then restore it."""
+
+    _attr = ""
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
         self._saved: list[bool] = []
 
-    def __enter__(self) -> set_grad_enabled:
-        self._saved.append(_state.grad_enabled)
-        _state.grad_enabled = self.mode
+    def __enter__(self) -> _ModeSwitch:
+        self._saved.append(getattr(_state, self._attr))
+        setattr(_state, self._attr, self.mode)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _state.grad_enabled = self._saved.pop()
+        setattr(_state, self._attr, self._saved.pop())
 
-    def _recreate_cm(self) -> set_grad_enabled:
+    def _recreate_cm(self) -> _ModeSwitch:
         # A fresh context per decorated call keeps recursion and threads independent.
-        return type(self)(self.mode)
+        fresh = copy.copy(self)
+        fresh._saved = []
+        return fresh
+
+
+class set_grad_enabled(_ModeSwitch):
+    """Turn recording on or off inside a ``with`` block or a decorated function (per thread)."""
+
+    _attr = "grad_enabled"
 
 
 class no_grad(set_grad_enabled):
@@ -83,9 +102,6 @@ class no_grad(set_grad_enabled):
     def __init__(self) -> None:
         super().__init__(False)
 
-    def _recreate_cm(self) -> no_grad:
-        return no_grad()
-
 
 class enable_grad(set_grad_enabled):
     """Context manager and decorator that turns recording back on inside a no_grad region."""
@@ -93,8 +109,26 @@ class enable_grad(set_grad_enabled):
     def __init__(self) -> None:
         super().__init__(True)
 
-    def _recreate_cm(self) -> enable_grad:
-        return enable_grad()
+
+class detect_anomaly(_ModeSwitch):
+    """Check every recorded forward and backward result for NaN/Inf (per thread).
+
+    The first op that produces one raises FloatingPointError naming the op and showing
+    where in your code it was created. The creation stack is recorded only in this mode,
+    so normal runs pay nothing.
+
+    >>> import autograd_lite as ag
+    >>> x = ag.tensor([0.0], requires_grad=True)
+    >>> with ag.detect_anomaly():
+    ...     y = ag.log(x)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    FloatingPointError: detect_anomaly: forward of 'log' produced Inf ...
+    """
+
+    _attr = "anomaly"
+
+    def __init__(self, mode: bool = True) -> None:
+        super().__init__(mode)
 
 
 @contextmanager
@@ -228,6 +262,50 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("retain_grad: the tensor does not require grad")
         self._retains_grad = True
+
+    # -- in-place writes: they tick the version clock, so backward through a graph that
+    # used the old values raises instead of returning a wrong gradient.
+    def mark_modified(self) -> None:
+        """Record an in-place write to ``.data`` made outside the API (optimisers call this)."""
+        global _modifications
+        _modifications += 1
+        self._version = _modifications
+
+    def _write(self, what: str, fn: Callable[[np.ndarray], Any]) -> Tensor:
+        if self.requires_grad and _state.grad_enabled:
+            raise RuntimeError(
+                f"{what}: in-place change of a tensor that requires grad is not differentiable; "
+                f"do it under ag.no_grad() (e.g. a parameter update) or build a new tensor"
+            )
+        fn(self.data)
+        self.mark_modified()
+        return self
+
+    def add_(self, other: ArrayLike) -> Tensor:
+        """In place ``self += other``."""
+        return self._write("add_", lambda d: np.add(d, value(other), out=d, casting="same_kind"))
+
+    def sub_(self, other: ArrayLike) -> Tensor:
+        """In place ``self -= other``."""
+        return self._write(
+            "sub_", lambda d: np.subtract(d, value(other), out=d, casting="same_kind")
+        )
+
+    def mul_(self, other: ArrayLike) -> Tensor:
+        """In place ``self *= other``."""
+        return self._write(
+            "mul_", lambda d: np.multiply(d, value(other), out=d, casting="same_kind")
+        )
+
+    def fill_(self, fill_value: Any) -> Tensor:
+        return self._write("fill_", lambda d: d.fill(fill_value))
+
+    def zero_(self) -> Tensor:
+        return self._write("zero_", lambda d: d.fill(0))
+
+    def copy_(self, src: ArrayLike) -> Tensor:
+        """Copy ``src`` (broadcast to this shape) into this tensor in place."""
+        return self._write("copy_", lambda d: np.copyto(d, value(src), casting="same_kind"))
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
@@ -388,7 +466,7 @@ class Op:
     tensor(12.)
     """
 
-    __slots__ = ("inputs", "needs_grad", "scope", "saved")
+    __slots__ = ("inputs", "needs_grad", "scope", "saved", "_epoch", "_trace")
     name: str = "op"
     _params: tuple[str, ...] = ()
 
@@ -421,50 +499,87 @@ class Op:
         return f"<op {self.name}({args})>"
 
     def __call__(self, *inputs: Any) -> Any:
+        # Unary and binary calls are unrolled: this is the hot path of every op.
         n = len(inputs)
         if n == 1:
             x = inputs[0]
             if not isinstance(x, Tensor):
                 return self.forward(x)
             y = self.forward(x.data)
-            if type(y) is not np.ndarray:
-                y = np.asarray(y)
-            if x.requires_grad and _state.grad_enabled:
-                self.inputs = inputs
-                self.needs_grad = _NEEDS1[1]
-                self.scope = _state.scope
-                return _result(y, self)
-            return _result(y, None)
-        if n == 2:
+            needs = _NEEDS1[x.requires_grad]
+        elif n == 2:
             a, b = inputs
             ta = isinstance(a, Tensor)
             tb = isinstance(b, Tensor)
             if not (ta or tb):
                 return self.forward(a, b)
             y = self.forward(a.data if ta else a, b.data if tb else b)
-            if type(y) is not np.ndarray:
-                y = np.asarray(y)
-            ra = ta and a.requires_grad
-            rb = tb and b.requires_grad
-            if (ra or rb) and _state.grad_enabled:
-                self.inputs = inputs
-                self.needs_grad = _NEEDS2[ra][rb]
-                self.scope = _state.scope
-                return _result(y, self)
-            return _result(y, None)
-        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
-        needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
-        y = self.forward(*arrays)
-        if not any(isinstance(x, Tensor) for x in inputs):
-            return y
+            needs = _NEEDS2[ta and a.requires_grad][tb and b.requires_grad]
+        else:
+            if not any(isinstance(x, Tensor) for x in inputs):
+                return self.forward(*inputs)
+            y = self.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
+            needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
         if type(y) is not np.ndarray:
             y = np.asarray(y)
-        if any(needs) and _state.grad_enabled:
+        if True in needs and _state.grad_enabled:
             self.inputs = inputs
             self.needs_grad = needs
             self.scope = _state.scope
+            self._epoch = _modifications
+            if _state.anomaly:
+                _check_forward(self, inputs, y)
             return _result(y, self)
         return _result(y, None)
+
+
+def _user_frames(stack: traceback.StackSummary) -> str:
+    """The part of a stack outside autograd_lite's own core and ops: where the user made an op."""
+    here = __file__.rsplit("/", 1)[0]
+    frames = [f for f in stack if not (f.filename.startswith(here) and "/nn/" not in f.filename)]
+    return "".join(traceback.format_list(frames[-6:])) or "".join(stack.format()[-3:])
+
+
+def _describe_bad(arr: np.ndarray) -> str:
+    return "NaN" if np.isnan(arr).any() else "Inf"
+
+
+def _check_forward(op: Op, inputs: Sequence[Any], y: np.ndarray) -> None:
+    """detect_anomaly's forward check; also records where the op was made."""
+    op._trace = traceback.extract_stack()[:-2]
+    if y.dtype.kind in "fc" and not np.isfinite(y).all():
+        bad_inputs = [
+            i for i, x in enumerate(inputs)
+            if isinstance(x, Tensor) and x.dtype.kind in "fc" and not np.isfinite(x.data).all()
+        ]  # fmt: skip
+        origin = (
+            f"its input(s) {bad_inputs} already held NaN/Inf" if bad_inputs else "from finite inputs"
+        )
+        raise FloatingPointError(
+            f"detect_anomaly: forward of '{op.name}' produced {_describe_bad(y)} "
+            f"(output shape {y.shape}, {origin}). The op was created at:\n"
+            f"{_user_frames(op._trace)}"
+        )
+
+
+def _check_backward(op: Op, gxs: Sequence[Any]) -> None:
+    """detect_anomaly's backward check: name the op whose backward made NaN/Inf."""
+    for i, gx in enumerate(gxs):
+        if gx is None:
+            continue
+        arr = value(gx)
+        if not np.isfinite(arr).all():
+            trace = getattr(op, "_trace", None)
+            where = (
+                _user_frames(trace)
+                if trace is not None
+                else "(unknown: the forward ran outside detect_anomaly)\n"
+            )
+            raise FloatingPointError(
+                f"detect_anomaly: backward of '{op.name}' produced {_describe_bad(arr)} in the "
+                f"gradient of its input {i} (shape {np.shape(arr)}). The op was created at:\n"
+                f"{where}"
+            )
 
 
 # --------------------------------------------------------------------------- the engine
@@ -530,15 +645,19 @@ def _count_consumers(roots: Sequence[Tensor]) -> dict[Tensor, int]:
     """Pass 1: for every non-leaf tensor reachable from the roots, how many ops consume it."""
     pending: dict[Tensor, int] = {}
     stack = []
+    clock = _modifications
     for r in roots:
         if r.op is not None and r not in pending:
             pending[r] = 0
             stack.append(r)
     while stack:
         t = stack.pop()
-        inputs = t.op.inputs  # type: ignore[union-attr]
+        op = t.op
+        inputs = op.inputs  # type: ignore[union-attr]
         if inputs is None:
             raise RuntimeError(_FREED)
+        if op._epoch != clock:  # type: ignore[union-attr]
+            _check_unmodified(op, t)  # type: ignore[arg-type]
         for x in inputs:
             if isinstance(x, Tensor) and x.op is not None:
                 if x in pending:
@@ -547,6 +666,19 @@ def _count_consumers(roots: Sequence[Tensor]) -> dict[Tensor, int]:
                     pending[x] = 1
                     stack.append(x)
     return pending
+
+
+def _check_unmodified(op: Op, out: Tensor) -> None:
+    """Refuse to backward through an op whose output or inputs were written in place since."""
+    for i, x in enumerate((out, *op.inputs)):  # type: ignore[misc]
+        if isinstance(x, Tensor) and x._version > op._epoch:
+            which = "output" if i == 0 else f"input {i - 1}"
+            raise RuntimeError(
+                f"backward: the {which} of '{op.name}' (shape {x.shape}) was modified in place "
+                f"after the op used it (e.g. an optimizer step, setitem or add_ between forward "
+                f"and backward), so its gradient would be wrong. Run backward first, or work on "
+                f"a copy."
+            )
 
 
 def _backward(
@@ -583,6 +715,7 @@ def _backward(
     _state.grad_enabled = create_graph  # first-order backward never records ops
     pop, push, take, peek = ready.pop, ready.append, acc.pop, acc.get
     watch = capture is not None
+    anomaly = _state.anomaly
     try:
         while ready:
             t, g = pop()
@@ -616,6 +749,8 @@ def _backward(
                         f"backward of '{op.name}' returned {len(gxs)} gradients "  # type: ignore[union-attr]
                         f"for {len(inputs)} inputs"
                     )
+                if anomaly:
+                    _check_backward(op, gxs)  # type: ignore[arg-type]
             if not retain_graph:
                 op.inputs = op.saved = None  # type: ignore[union-attr]
             for x, gx, need in zip(inputs, gxs, op.needs_grad):  # type: ignore[union-attr]

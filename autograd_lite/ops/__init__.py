@@ -85,7 +85,7 @@ def _setitem(self: Tensor, index: Any, new: Any) -> None:
             "build the result with ag.where/ag.concatenate, or assign under ag.no_grad()"
         )
     self.data[plain_index(index)] = value(new)
-    self._version += 1
+    self.mark_modified()
 
 
 def _reshape_method(self: Tensor, *shape: Any) -> Any:
