@@ -32,7 +32,9 @@ def add_ratios(rows: list[dict[str, Any]]) -> None:
 def fmt(x: float | None) -> str:
     if x is None:
         return "-"
-    return f"{x:.0f}" if abs(x) >= 100 else f"{x:.1f}" if abs(x) >= 10 else f"{x:.3g}"
+    if abs(x) >= 100:
+        return f"{x:.0f}"
+    return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 0.1 or x == 0 else f"{x:.2g}"
 
 
 def ratio(x: float | None) -> str:
