@@ -1,4 +1,4 @@
-"""Convolution and pooling layers (NCHW), on the ops of :mod:`autograd_lite.nn.conv_ops`."""
+"""Convolution and pooling layers (NCHW), on the ops of :mod:`autograd_lite.nn.layer_ops`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 from autograd_lite.creation import as_rng
 from autograd_lite.nn import init
-from autograd_lite.nn.conv_ops import IntPair, _pair, avg_pool2d, conv2d, max_pool2d
+from autograd_lite.nn.layer_ops import IntPair, _pair, avg_pool2d, conv2d, max_pool2d
 from autograd_lite.nn.layers import _positive_int
 from autograd_lite.nn.module import Module
 from autograd_lite.nn.parameter import Parameter

@@ -28,7 +28,7 @@ import numpy as np
 from autograd_lite import ops
 from autograd_lite.core import value
 from autograd_lite.creation import as_rng
-from autograd_lite.nn.conv_ops import avg_pool2d, conv2d, max_pool2d
+from autograd_lite.nn.layer_ops import avg_pool2d, conv2d, linear, max_pool2d
 from autograd_lite.nn.init import RNGLike
 from autograd_lite.ops import leaky_relu, relu, sigmoid, tanh
 
@@ -66,27 +66,6 @@ def softmax(x: Any, dim: int = -1) -> Any:
 def log_softmax(x: Any, dim: int = -1) -> Any:
     """Log-softmax along ``dim`` (``ag.log_softmax(x, axis=dim)``)."""
     return ops.log_softmax(x, axis=dim)
-
-
-def linear(x: Any, weight: Any, bias: Any = None) -> Any:
-    """``x @ weight.T + bias`` with ``weight`` of shape (out_features, in_features).
-
-    Example
-    -------
-    >>> import numpy as np
-    >>> linear(np.ones((2, 3)), np.ones((4, 3)), np.zeros(4)).shape
-    (2, 4)
-    """
-    ws, xs = np.shape(weight), np.shape(x)
-    if len(ws) != 2 or not xs or xs[-1] != ws[1]:
-        raise ValueError(
-            f"linear: input of shape {xs} does not fit weight of shape {ws}; expected "
-            f"input (..., in_features) and weight (out_features, in_features)"
-        )
-    if bias is not None and np.shape(bias) != (ws[0],):
-        raise ValueError(f"linear: bias must have shape ({ws[0]},), got {np.shape(bias)}")
-    y = ops.matmul(x, weight.T)
-    return y if bias is None else y + bias
 
 
 def dropout(x: Any, p: float = 0.5, training: bool = True, rng: RNGLike = None) -> Any:

@@ -1,4 +1,8 @@
-"""2-D convolution and pooling as dedicated ops (NCHW layout, as PyTorch).
+"""The nn package's dedicated ops: linear, 2-D convolution and pooling (NCHW, as PyTorch).
+
+``linear(x, w, b) = x @ w.T + b`` is one node instead of three (transpose, matmul,
+add): the weight gradient ``g.T @ x`` comes out in the weight's own layout, with no
+transposed copy, which keeps a training step of an MLP as fast as hand-written numpy.
 
 Convolution is im2col on a strided view of the (padded) input followed by one
 matrix product; its gradients are two more ops of the same kind:
@@ -25,7 +29,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from autograd_lite.core import Op
 
-__all__ = ["avg_pool2d", "conv2d", "max_pool2d"]
+__all__ = ["avg_pool2d", "conv2d", "linear", "max_pool2d"]
 
 IntPair = int | tuple[int, int]
 Pair = tuple[int, int]
@@ -69,6 +73,55 @@ def _col2im(cols: np.ndarray, hw: Pair, stride: Pair, padding: Pair) -> np.ndarr
 def _rows(g: np.ndarray) -> np.ndarray:
     """(N, O, Ho, Wo) -> (N * Ho * Wo, O); a view when g is laid out as conv2d returns it."""
     return g.transpose(0, 2, 3, 1).reshape(-1, g.shape[1])
+
+
+# ----------------------------------------------------------------------------- linear
+
+
+class Linear(Op):
+    """``y = x @ w.T (+ b)`` for x of shape (..., in), w (out, in), b (out,)."""
+
+    __slots__ = ()
+    name = "linear"
+
+    def forward(self, x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+        y = x @ w.T
+        if b is not None:
+            y += b  # in place: y is fresh, and its dtype is already the promoted one
+        return y
+
+    def backward(self, g, y, x, w, *b):
+        need = self.needs_grad
+        gx = g @ w if need[0] else None
+        if g.ndim != 2:  # rows of samples, so that both remaining gradients are plain products
+            g = g.reshape(-1, w.shape[0])
+            x = x.reshape(-1, w.shape[1])
+        gw = g.T @ x if need[1] else None
+        if not b:
+            return gx, gw
+        return gx, gw, (g.sum(axis=0) if need[2] else None)
+
+
+def linear(x: Any, weight: Any, bias: Any = None) -> Any:
+    """``x @ weight.T + bias`` with ``weight`` of shape (out_features, in_features).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> linear(np.ones((2, 3)), np.ones((4, 3)), np.zeros(4)).shape
+    (2, 4)
+    """
+    ws, xs = np.shape(weight), np.shape(x)
+    if len(ws) != 2 or not xs or xs[-1] != ws[1]:
+        raise ValueError(
+            f"linear: input of shape {xs} does not fit weight of shape {ws}; expected "
+            f"input (..., in_features) and weight (out_features, in_features)"
+        )
+    if bias is None:
+        return Linear()(x, weight)
+    if np.shape(bias) != (ws[0],):
+        raise ValueError(f"linear: bias must have shape ({ws[0]},), got {np.shape(bias)}")
+    return Linear()(x, weight, bias)
 
 
 # ----------------------------------------------------------------------------- convolution

@@ -216,8 +216,9 @@ class Module:
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every submodule, then on this module (e.g. custom init); return self."""
-        for module in reversed(list(self.modules())):
-            fn(module)
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
         return self
 
     # -- modes and gradients -------------------------------------------------------------------
