@@ -326,6 +326,7 @@ class Tensor:
             yield self[i]
 
     if TYPE_CHECKING:  # attached by autograd_lite.ops; declared here for type checkers
+
         def __add__(self, other: ArrayLike) -> Tensor: ...
         def __radd__(self, other: ArrayLike) -> Tensor: ...
         def __sub__(self, other: ArrayLike) -> Tensor: ...
@@ -467,6 +468,12 @@ class Op:
     """
 
     __slots__ = ("inputs", "needs_grad", "scope", "saved", "_epoch", "_trace")
+    inputs: tuple[Any, ...] | None
+    needs_grad: tuple[bool, ...]
+    scope: str | None
+    saved: Any
+    _epoch: int
+    _trace: traceback.StackSummary
     name: str = "op"
     _params: tuple[str, ...] = ()
 
@@ -546,14 +553,14 @@ def _describe_bad(arr: np.ndarray) -> str:
 
 def _check_forward(op: Op, inputs: Sequence[Any], y: np.ndarray) -> None:
     """detect_anomaly's forward check; also records where the op was made."""
-    op._trace = traceback.extract_stack()[:-2]
+    op._trace = traceback.StackSummary.from_list(traceback.extract_stack()[:-2])
     if y.dtype.kind in "fc" and not np.isfinite(y).all():
         bad_inputs = [
             i for i, x in enumerate(inputs)
             if isinstance(x, Tensor) and x.dtype.kind in "fc" and not np.isfinite(x.data).all()
         ]  # fmt: skip
         origin = (
-            f"its input(s) {bad_inputs} already held NaN/Inf" if bad_inputs else "from finite inputs"
+            f"its inputs {bad_inputs} already held NaN/Inf" if bad_inputs else "from finite inputs"
         )
         raise FloatingPointError(
             f"detect_anomaly: forward of '{op.name}' produced {_describe_bad(y)} "
@@ -716,50 +723,52 @@ def _backward(
     pop, push, take, peek = ready.pop, ready.append, acc.pop, acc.get
     watch = capture is not None
     anomaly = _state.anomaly
+    op: Any
+    inputs: Any
     try:
         while ready:
             t, g = pop()
             op = t.op
-            inputs = op.inputs  # type: ignore[union-attr]
+            inputs = op.inputs
             if g is None:  # nothing flowed into t: its inputs only need their counts released
                 gxs: Any = (None,) * len(inputs)
             else:
                 if t._retains_grad or (watch and t in capture):  # type: ignore[operator]
                     _deliver(t, g, g, create_graph, capture)
                 if create_graph:
-                    gxs = op.backward(g, t, *inputs)  # type: ignore[union-attr]
+                    gxs = op.backward(g, t, *inputs)
                 elif len(inputs) == 1:
-                    gxs = op.backward(g, t.data, inputs[0].data)  # type: ignore[union-attr]
+                    gxs = op.backward(g, t.data, inputs[0].data)
                 elif len(inputs) == 2:
                     a, b = inputs
-                    gxs = op.backward(  # type: ignore[union-attr]
+                    gxs = op.backward(
                         g,
                         t.data,
                         a.data if isinstance(a, Tensor) else a,
                         b.data if isinstance(b, Tensor) else b,
                     )
                 else:
-                    gxs = op.backward(  # type: ignore[union-attr]
+                    gxs = op.backward(
                         g, t.data, *[x.data if isinstance(x, Tensor) else x for x in inputs]
                     )
                 if type(gxs) is not tuple:
                     gxs = (gxs,)
                 if len(gxs) != len(inputs):
                     raise RuntimeError(
-                        f"backward of '{op.name}' returned {len(gxs)} gradients "  # type: ignore[union-attr]
+                        f"backward of '{op.name}' returned {len(gxs)} gradients "
                         f"for {len(inputs)} inputs"
                     )
                 if anomaly:
-                    _check_backward(op, gxs)  # type: ignore[arg-type]
+                    _check_backward(op, gxs)
             if not retain_graph:
-                op.inputs = op.saved = None  # type: ignore[union-attr]
-            for x, gx, need in zip(inputs, gxs, op.needs_grad):  # type: ignore[union-attr]
+                op.inputs = op.saved = None
+            for x, gx, need in zip(inputs, gxs, op.needs_grad):
                 if not need:
                     continue
                 if gx is not None:
                     xd = x.data
                     if gx.shape != xd.shape or gx.dtype is not xd.dtype:
-                        gx = _fit(gx, xd, op)  # type: ignore[arg-type]
+                        gx = _fit(gx, xd, op)
                 if x.op is None:
                     if gx is not None:
                         _deliver(x, gx, g, create_graph, capture)

@@ -53,9 +53,7 @@ def test_weights_smoothing_and_ignore_index_follow_pytorch_definitions():
     labels = np.array([0, 3, 1, -100, 2, 3])
     w = np.array([1.0, 2.0, 0.5, 3.0])
     eps = 0.1
-    loss = ag.softmax_cross_entropy(
-        x, labels, weight=w, label_smoothing=eps, ignore_index=-100
-    )
+    loss = ag.softmax_cross_entropy(x, labels, weight=w, label_smoothing=eps, ignore_index=-100)
     logp = np.log(_softmax(x.data))
     keep = labels != -100
     lab = labels[keep]

@@ -63,6 +63,7 @@ __all__ = [
 
 # ------------------------------------------------------------------ operators
 
+
 def _reflected(fn: Any) -> Any:
     def reflected(self: Tensor, other: Any) -> Any:
         return fn(other, self)

@@ -41,13 +41,28 @@ class SoftmaxCrossEntropy(Op):
     divided by the reduction's count.
     """
 
-    __slots__ = ("axis", "reduction", "label_smoothing", "ignore_index", "_labels", "_probs",
-                 "_weight", "_denominator")
+    __slots__ = (
+        "axis",
+        "reduction",
+        "label_smoothing",
+        "ignore_index",
+        "_labels",
+        "_probs",
+        "_weight",
+        "_denominator",
+    )
     name = "softmax_cross_entropy"
 
-    def __init__(self, labels: np.ndarray | None, probs: np.ndarray | None, axis: int,
-                 reduction: str, label_smoothing: float, weight: np.ndarray | None,
-                 ignore_index: int | None) -> None:
+    def __init__(
+        self,
+        labels: np.ndarray | None,
+        probs: np.ndarray | None,
+        axis: int,
+        reduction: str,
+        label_smoothing: float,
+        weight: np.ndarray | None,
+        ignore_index: int | None,
+    ) -> None:
         self._labels = labels
         self._probs = probs
         self.axis = axis

@@ -187,7 +187,9 @@ def _is_basic(index: Any) -> bool:
     """Basic indexing (ints, slices, None, ...) selects each element at most once."""
     parts = index if isinstance(index, tuple) else (index,)
     return all(
-        p is None or p is Ellipsis or isinstance(p, slice)
+        p is None
+        or p is Ellipsis
+        or isinstance(p, slice)
         or (isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_)))
         for p in parts
     )
