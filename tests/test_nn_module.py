@@ -206,7 +206,7 @@ def test_load_state_dict_lists_every_problem_and_changes_nothing():
     assert "'head.weight': got shape (3, 4) dtype float32, expected shape (2, 4)" in message
     assert (
         "'encoder.0.fc.bias': got shape (4,) dtype float64, expected shape (4,) dtype float32"
-        in (message)
+        in message
     )
     for k, v in net.state_dict().items():
         np.testing.assert_array_equal(v, before[k])

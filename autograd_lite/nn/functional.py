@@ -28,8 +28,8 @@ import numpy as np
 from autograd_lite import ops
 from autograd_lite.core import value
 from autograd_lite.creation import as_rng
-from autograd_lite.nn.layer_ops import avg_pool2d, conv2d, linear, max_pool2d
 from autograd_lite.nn.init import RNGLike
+from autograd_lite.nn.layer_ops import avg_pool2d, conv2d, linear, max_pool2d
 from autograd_lite.ops import leaky_relu, relu, sigmoid, tanh
 
 __all__ = [
