@@ -34,7 +34,6 @@ from typing import Any
 
 import graphviz
 import numpy as np
-from graphviz import nohtml
 from graphviz.quoting import quote
 
 from autograd_lite.core import Tensor
@@ -87,11 +86,11 @@ class GraphDrawing(graphviz.Digraph):
     :class:`GraphvizNotFoundError` when the layout program is missing.
     """
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
         _require_program(kwargs.get("engine") or self.engine)
         return super().pipe(*args, **kwargs)
 
-    def render(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def render(self, *args: Any, **kwargs: Any) -> Any:
         _require_program(kwargs.get("engine") or self.engine)
         return super().render(*args, **kwargs)
 
@@ -448,13 +447,13 @@ _LEGEND = "red: a tensor or its gradient holds NaN or Inf"
 
 
 def _label(lines: tuple[str, ...]) -> str:
-    """A DOT label (quoted by ``quote``), one line per entry.
+    """A double-quoted DOT label, one line per entry.
 
-    Backslashes are doubled so text cannot smuggle in DOT escapes (``\\N``, ``\\l``);
-    ``nohtml`` keeps a text like ``<b>`` literal.
+    Backslashes are doubled first, so text cannot smuggle in DOT escapes (``\\N``,
+    ``\\l``) and every quote it holds gets escaped; a quoted label is never read as HTML.
     """
-    clean = (line.replace("\\", "\\\\").replace("\n", " ") for line in lines)
-    return nohtml("\\n".join(clean))
+    text = "\\n".join(line.replace("\\", "\\\\").replace("\n", " ") for line in lines)
+    return '"' + text.replace('"', '\\"') + '"'
 
 
 def _attrs(attrs: Mapping[str, str]) -> str:
@@ -486,10 +485,9 @@ def to_dot(graph: VizGraph, *, rankdir: str = "TB", cluster_modules: bool = True
             for depth in range(1, len(parts) + 1):
                 path = ".".join(parts[:depth])
                 if path not in clusters:
-                    clusters[path] = graphviz.Digraph(
-                        name=f"cluster_{len(clusters)}",
-                        graph_attr={"label": _label((path,)), **_CLUSTER},
-                    )
+                    cluster = graphviz.Digraph(name=f"cluster_{len(clusters)}")
+                    cluster.body.append(f"\tgraph [label={_label((path,))} {_attrs(_CLUSTER)}]\n")
+                    clusters[path] = cluster
 
     # Node and edge lines are written straight into the body: the graphviz package's
     # node()/edge() re-quote every attribute, which dominates the time on 10^5 nodes.
@@ -497,9 +495,7 @@ def to_dot(graph: VizGraph, *, rankdir: str = "TB", cluster_modules: bool = True
               for role, attrs in _STYLES.items() for bad in (False, True)}  # fmt: skip
     for n in graph.nodes:
         target = clusters.get(n.scope, dot) if n.scope is not None else dot
-        target.body.append(
-            f"\t{n.id} [label={quote(_label(n.lines))} {styles[n.role, n.nonfinite]}]\n"
-        )
+        target.body.append(f"\t{n.id} [label={_label(n.lines)} {styles[n.role, n.nonfinite]}]\n")
 
     # Attach the deepest clusters first so each is complete when copied into its parent.
     for path in sorted(clusters, key=lambda p: -p.count(".")):
