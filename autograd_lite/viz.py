@@ -567,8 +567,10 @@ def draw_graph(
     >>> x = ag.tensor([[1.0], [2.0]])
     >>> loss = ag.tanh(w @ x).sum()
     >>> dot = draw_graph(loss, params={"w": w})
-    >>> "matmul" in dot.source and "label=w" in dot.source
+    >>> "matmul" in dot.source and 'label="w' in dot.source
     True
+    >>> dot.render("loss_graph", format="svg")  # needs Graphviz's dot  # doctest: +SKIP
+    'loss_graph.svg'
     """
     graph = build_graph(
         *roots,
