@@ -30,7 +30,7 @@ import shutil
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeAlias
 
 import graphviz
 import numpy as np
@@ -49,6 +49,15 @@ __all__ = [
 ]
 
 _RANKDIRS = ("TB", "LR", "BT", "RL")
+
+
+class _HasNamedParameters(Protocol):
+    def named_parameters(self) -> Iterable[tuple[str, Tensor]]: ...
+
+
+#: What ``params=`` accepts: a mapping name -> Tensor, or a Module (anything with
+#: ``named_parameters()``).
+Params: TypeAlias = "Mapping[str, Tensor] | _HasNamedParameters | None"
 _SMALL_ARRAY = 10  # arrays up to this size are printed in full by show_values
 
 
@@ -202,6 +211,8 @@ def _values(a: np.ndarray) -> list[str]:
     if a.size <= _SMALL_ARRAY:
         text = np.array2string(a, precision=4, separator=", ", max_line_width=60)
         return text.splitlines()
+    if a.dtype.kind not in "biuf":  # complex, strings, objects: no single min/max
+        return [f"{a.size} values"]
     f = a.astype(np.float64, copy=False)
     with np.errstate(all="ignore"):
         return [f"min={_num(f.min())} max={_num(f.max())} mean={_num(f.mean())}"]
@@ -239,10 +250,10 @@ def _common_scope(scopes: list[str | None]) -> str | None:
     return ".".join(common) or None
 
 
-def _param_names(params: Any) -> dict[int, str]:
+def _param_names(params: Params) -> dict[int, str]:
     if params is None:
         return {}
-    if hasattr(params, "named_parameters"):
+    if not isinstance(params, Mapping) and hasattr(params, "named_parameters"):
         params = dict(params.named_parameters())
     if not isinstance(params, Mapping):
         raise TypeError(
@@ -261,7 +272,7 @@ def _param_names(params: Any) -> dict[int, str]:
 
 def build_graph(
     *roots: Tensor,
-    params: Any = None,
+    params: Params = None,
     show_shapes: bool = True,
     show_dtypes: bool = True,
     show_grads: bool = False,
@@ -287,10 +298,13 @@ def build_graph(
     for r in roots:
         if not isinstance(r, Tensor):
             raise TypeError(f"draw_graph: roots must be Tensors, got {type(r).__name__}")
-    if max_nodes is not None and (
-        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
-    ):
-        raise ValueError(f"draw_graph: max_nodes must be None or an int >= 1, got {max_nodes!r}")
+    if max_nodes is not None:
+        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
+            raise TypeError(
+                f"draw_graph: max_nodes must be None or an int, got {type(max_nodes).__name__}"
+            )
+        if max_nodes < 1:
+            raise ValueError(f"draw_graph: max_nodes must be >= 1, got {max_nodes}")
     names = _param_names(params)
 
     order, raw_edges = _walk(roots)
@@ -510,7 +524,7 @@ def to_dot(graph: VizGraph, *, rankdir: str = "TB", cluster_modules: bool = True
 
 def draw_graph(
     *roots: Tensor,
-    params: Any = None,
+    params: Params = None,
     show_shapes: bool = True,
     show_dtypes: bool = True,
     show_grads: bool = False,

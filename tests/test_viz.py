@@ -234,6 +234,7 @@ def test_show_values_prints_small_arrays_and_summarises_large_ones():
     src = draw_graph(ag.sum(small) + ag.sum(large), show_values=True).source
     assert "[3. , 4.5]" in src
     assert "min=0 max=99 mean=49.5" in src
+    assert "20 values" in draw_graph(ag.tensor(np.ones(20, complex)), show_values=True).source
     assert "[3. , 4.5]" not in draw_graph(ag.sum(small)).source
 
 
@@ -373,8 +374,10 @@ def test_bad_arguments_are_rejected_with_clear_errors():
         draw_graph(np.ones(2))
     with pytest.raises(ValueError, match="draw_graph: rankdir must be one of .* got 'UP'"):
         draw_graph(y, rankdir="UP")
-    with pytest.raises(ValueError, match="draw_graph: max_nodes must be None or an int >= 1"):
+    with pytest.raises(ValueError, match="draw_graph: max_nodes must be >= 1, got 0"):
         draw_graph(y, max_nodes=0)
+    with pytest.raises(TypeError, match="draw_graph: max_nodes must be None or an int, got str"):
+        draw_graph(y, max_nodes="5")
     with pytest.raises(TypeError, match="draw_graph: params must be a mapping .* got list"):
         draw_graph(y, params=[x])
     with pytest.raises(TypeError, match=r"draw_graph: params\['w'\] must be a Tensor, got ndarray"):
