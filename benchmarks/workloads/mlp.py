@@ -50,44 +50,72 @@ def state_arrays(loss: Any, params: list, grads: list) -> dict[str, np.ndarray]:
     return {"loss": np.asarray(loss), **dict(zip(names, params)), **grads_by_name}
 
 
+def numpy_softmax(scores: np.ndarray) -> np.ndarray:
+    """Row softmax, shifted by the row maximum first (in place on ``scores``)."""
+    scores -= np.max(scores, axis=1, keepdims=True)
+    exp_scores = np.exp(scores)
+    return exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+
+
+def numpy_softmax_ce(scores: np.ndarray, y: np.ndarray, rows: np.ndarray) -> tuple[Any, np.ndarray]:
+    """CS231n softmax loss (mean over the batch) and its gradient with respect to the scores."""
+    n = scores.shape[0]
+    probs = numpy_softmax(scores)
+    loss = np.sum(-np.log(probs[rows, y])) / n
+    dscores = probs
+    dscores[rows, y] -= 1
+    dscores /= n
+    return loss, dscores
+
+
+def numpy_mlp_forward(X: np.ndarray, params: list) -> tuple[np.ndarray, list]:
+    """Scores of the ReLU MLP and the input of every layer (what the backward pass needs)."""
+    weights, biases = params[0::2], params[1::2]
+    layer_inputs, h, last = [], X, len(weights) - 1
+    for i, (W, b) in enumerate(zip(weights, biases)):
+        layer_inputs.append(h)
+        h = h @ W + b
+        if i < last:
+            h = np.maximum(0, h)
+    return h, layer_inputs
+
+
+def numpy_mlp_backward(
+    dscores: np.ndarray, params: list, layer_inputs: list, reg: float, grads: list, input_grad: bool
+) -> np.ndarray | None:
+    """Fill ``grads`` (same order as ``params``); return the input's gradient if asked for."""
+    for i in range(len(layer_inputs) - 1, -1, -1):
+        W, h = params[2 * i], layer_inputs[i]
+        dW = h.T @ dscores
+        grads[2 * i + 1] = np.sum(dscores, axis=0)
+        if i > 0 or input_grad:
+            dscores = dscores @ W.T
+            if i > 0:
+                dscores[h <= 0] = 0
+        if reg:
+            dW += reg * W
+        grads[2 * i] = dW
+    return dscores if input_grad else None
+
+
+def numpy_sgd(params: list, grads: list, lr: float) -> None:
+    for p, g in zip(params, grads):
+        p += -lr * g
+
+
 def numpy_side(X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float) -> Side:
     params = [p.copy() for p in params]
-    weights, biases = params[0::2], params[1::2]
-    n, last = X.shape[0], len(weights) - 1
-    rows = np.arange(n)
+    rows = np.arange(X.shape[0])
     grads: list = [None] * len(params)
 
     def step() -> Any:
-        layer_inputs = []
-        h = X
-        for i, (W, b) in enumerate(zip(weights, biases)):
-            layer_inputs.append(h)
-            h = h @ W + b
-            if i < last:
-                h = np.maximum(0, h)
-        scores = h
-        scores -= np.max(scores, axis=1, keepdims=True)
-        exp_scores = np.exp(scores)
-        probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
-        loss = np.sum(-np.log(probs[rows, y])) / n
+        scores, layer_inputs = numpy_mlp_forward(X, params)
+        loss, dscores = numpy_softmax_ce(scores, y, rows)
         if reg:
-            for W in weights:
+            for W in params[0::2]:
                 loss += 0.5 * reg * np.sum(W * W)
-        dscores = probs
-        dscores[rows, y] -= 1
-        dscores /= n
-        for i in range(last, -1, -1):
-            W, h = weights[i], layer_inputs[i]
-            dW = h.T @ dscores
-            grads[2 * i + 1] = np.sum(dscores, axis=0)
-            if i > 0:
-                dscores = dscores @ W.T
-                dscores[h <= 0] = 0
-            if reg:
-                dW += reg * W
-            grads[2 * i] = dW
-        for p, g in zip(params, grads):
-            p += -lr * g
+        numpy_mlp_backward(dscores, params, layer_inputs, reg, grads, input_grad=False)
+        numpy_sgd(params, grads, lr)
         return loss
 
     return Side(step, lambda loss: state_arrays(loss, params, grads))
