@@ -317,10 +317,11 @@ def build_graph(
         ids.append(f"{prefix}{counters[prefix]}")
         counters[prefix] += 1
 
-    consumers: dict[int, list[str | None]] = {}  # scopes of the ops reading each tensor
-    for tail, head, _ in raw_edges:
-        if isinstance(order[tail], Tensor) and head < kept:
-            consumers.setdefault(tail, []).append(order[head].scope)
+    consumers: dict[int, list[str | None]] = {}  # scopes of the ops reading each parameter
+    if names:
+        for tail, head, _ in raw_edges:
+            if head < kept and id(order[tail]) in names and isinstance(order[tail], Tensor):
+                consumers.setdefault(tail, []).append(order[head].scope)
 
     show = _Show(show_shapes, show_dtypes, show_grads, show_values)
     root_ids = {id(r) for r in roots}
