@@ -139,8 +139,14 @@ def test_dot_is_byte_identical_in_another_process():
     )
     # A different hash seed: output must not depend on set/dict order of ids or strings.
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    root = Path(__file__).parents[1]  # so the subprocess imports this checkout
     out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        check=True,
     )
     assert json.loads(out.stdout) == golden_sources()
 
