@@ -20,31 +20,16 @@ sys.path.insert(0, str(ROOT))  # benchmarks/ is not an installed package; plain 
 from benchmarks import report  # noqa: E402
 from benchmarks.harness import check_dtypes, check_same  # noqa: E402
 
+# Without torch: importing it in every worker would triple the run time on a small machine.
 SMOKE_WORKLOADS = "spiral,op_overhead,memory"
-
-
-def torch_available() -> bool:
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, dict]:
     out = tmp_path_factory.mktemp("bench") / "out.json"
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks",
-            "--smoke",
-            "--only",
-            SMOKE_WORKLOADS,
-            "--json",
-            str(out),
-        ],
+        [sys.executable, "-m", "benchmarks", "--smoke", "--no-torch", "--only", SMOKE_WORKLOADS]
+        + ["--json", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -66,12 +51,12 @@ def test_prints_a_markdown_table_with_machine_and_allocator_lines(smoke):
 def test_json_has_machine_settings_and_command(smoke):
     data = smoke[1]
     assert {"command", "machine", "settings", "rows"} <= data.keys()
-    assert data["command"].startswith("python -m benchmarks --smoke")
+    assert data["command"].startswith("python -m benchmarks --smoke --no-torch")
     machine = data["machine"]
     for key in ("cpu", "cores", "python", "numpy", "numpy_blas", "date", "commit"):
         assert machine[key], key
     assert machine["numpy"] == np.__version__
-    assert ("torch" in machine) == torch_available()
+    assert "torch" not in machine
     settings = data["settings"]
     assert settings["threads"] == 1 and settings["mode"] == "smoke"
     for env in (settings["timing_malloc"], settings["memory_malloc"]):
@@ -84,13 +69,14 @@ def test_every_case_measured_for_numpy_and_autograd_lite_with_sane_numbers(smoke
     assert ("spiral_step", "float64") in cases
     assert len({c for w, c in cases if w == "op_overhead"}) == 4
     assert ("mlp_memory", "float32") in cases
-    expected_sides = {"numpy", "autograd_lite"} | ({"torch"} if torch_available() else set())
+    expected_sides = {"numpy", "autograd_lite"}
     for workload, case in cases:
         sides = {r["side"]: r for r in rows if (r["workload"], r["case"]) == (workload, case)}
         assert {s for s, r in sides.items() if r["status"] == "ok"} == expected_sides, sides
     for r in rows:
         if r["status"] != "ok":
-            assert r["status"] == "skipped" and r["side"] == "torch" and r["reason"]
+            assert r["status"] == "skipped" and r["side"] == "torch", r
+            assert r["reason"] == "disabled with --no-torch"
             continue
         if r["metric"] == "time":
             assert all(math.isfinite(r[k]) and r[k] > 0 for k in ("median", "p10", "p90")), r
