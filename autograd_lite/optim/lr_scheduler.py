@@ -61,8 +61,10 @@ class LRScheduler:
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a ``state_dict()``."""
+        """Restore a ``state_dict()``, and the learning rates it had set in the optimiser."""
         self.__dict__.update(state_dict)
+        for group, lr in zip(self.optimizer.param_groups, self._last_lr):
+            group["lr"] = lr
 
 
 class StepLR(LRScheduler):

@@ -145,50 +145,47 @@ class Optimizer:
         """Load a ``state_dict()``; everything is checked before anything changes.
 
         State keys may be ints or their decimal strings (as after a round trip
-        through a format whose keys are strings).
+        through a format whose keys are strings). Arrays are copied and cast to
+        their parameter's dtype.
         """
-        name = type(self).__name__
+        name = f"{type(self).__name__}.load_state_dict"
         groups = state_dict.get("param_groups") if isinstance(state_dict, dict) else None
         if not isinstance(groups, (list, tuple)) or "state" not in state_dict:
-            raise ValueError(
-                f"{name}.load_state_dict: expected a dict with 'state' and 'param_groups' entries"
-            )
+            raise ValueError(f"{name}: expected a dict with 'state' and 'param_groups' entries")
         sizes = [len(g["params"]) for g in self.param_groups]
         got = [len(g["params"]) for g in groups]
         if sizes != got:
             raise ValueError(
-                f"{name}.load_state_dict: parameter group sizes {got} do not match "
-                f"this optimiser's {sizes}"
+                f"{name}: parameter group sizes {got} do not match this optimiser's {sizes}"
             )
+        new_groups = []
+        for mine, theirs in zip(self.param_groups, groups):
+            group = {**mine, **{k: _plain(v) for k, v in theirs.items() if k != "params"}}
+            self._validate_group(group)
+            new_groups.append(group)
         params = [p for g in self.param_groups for p in g["params"]]
-        by_index = {}
-        for key, st in state_dict["state"].items():
+        new_state = {}
+        for key, entries in state_dict["state"].items():
             i = int(key)
             if not 0 <= i < len(params):
                 raise ValueError(
-                    f"{name}.load_state_dict: state for parameter {key} but there "
-                    f"are only {len(params)} parameters"
+                    f"{name}: state for parameter {key} but there are only {len(params)}"
                 )
-            for k, v in st.items():
-                if isinstance(v, np.ndarray) and v.ndim and v.shape != params[i].shape:
+            p, st = params[i], {}
+            for k, v in entries.items():
+                if isinstance(v, np.ndarray) and v.shape == p.shape:
+                    st[k] = np.array(v, dtype=p.dtype)  # a buffer like the parameter
+                elif isinstance(v, np.ndarray) and v.ndim:
                     raise ValueError(
-                        f"{name}.load_state_dict: state '{k}' of parameter {i} has "
-                        f"shape {v.shape}, expected {params[i].shape}"
+                        f"{name}: state '{k}' of parameter {i} has shape {v.shape}, "
+                        f"expected {p.shape}"
                     )
-            by_index[i] = st
-        self.state = {
-            id(params[i]): {
-                k: np.array(v, dtype=params[i].dtype)
-                if isinstance(v, np.ndarray) and v.ndim
-                else _scalar(v)
-                for k, v in st.items()
-            }
-            for i, st in by_index.items()
-        }
-        for mine, theirs in zip(self.param_groups, groups):
-            for k, v in theirs.items():
-                if k != "params":
-                    mine[k] = _scalar(copy.deepcopy(v))
+                else:
+                    st[k] = _plain(v)
+            new_state[id(p)] = st
+        for mine, group in zip(self.param_groups, new_groups):
+            mine.update(group)  # the same dicts: schedulers and users may hold them
+        self.state = new_state
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -198,10 +195,10 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
-def _scalar(v: Any) -> Any:
-    """numpy scalars or 0-d arrays back to Python numbers (strong numpy scalars would upcast)."""
+def _plain(v: Any) -> Any:
+    """A copy with numpy scalars made Python numbers (strong numpy scalars would upcast)."""
     if isinstance(v, (np.generic, np.ndarray)) and np.ndim(v) == 0:
         return v.item()
     if isinstance(v, (list, tuple)):
-        return type(v)(_scalar(x) for x in v)
-    return v
+        return type(v)(_plain(x) for x in v)
+    return copy.deepcopy(v)
