@@ -1,0 +1,744 @@
+"""Every bad input gets an error that names the op, what it got and what it expected,
+raised before any state changes.
+
+``CASES`` is the table: one row per bad call, with the exception type and a regex that the
+message must match. Every row runs against a fresh :class:`Env` (leaves with gradients
+already accumulated, a live graph, a freed graph, a small model) and afterwards checks that
+nothing changed: data, ``.grad``, ``requires_grad``, the live graph still usable, and a
+correct backward through it still giving the right gradient.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+
+import autograd_lite as ag
+from autograd_lite import nn, optim
+
+
+def _leaf(shape: tuple[int, ...], seed: int) -> ag.Tensor:
+    rng = np.random.default_rng(seed)
+    t = ag.tensor(rng.standard_normal(shape), requires_grad=True)
+    t.grad = ag.tensor(np.full(shape, 7.0))  # already accumulated: errors must not touch it
+    return t
+
+
+class Env:
+    """Fresh tensors for one row of the table."""
+
+    def __init__(self) -> None:
+        self.a = _leaf((2, 3), 0)
+        self.b = _leaf((4, 5), 1)
+        self.v = _leaf((4,), 2)
+        self.s = _leaf((), 3)
+        self.unused = _leaf((3,), 4)
+        self.const = ag.tensor(np.arange(6.0).reshape(2, 3))
+        self.ints = ag.tensor(np.arange(3))
+        self.out = self.a * 2.0  # non-scalar output of a live graph
+        self.loss = (self.a * self.a).sum()  # scalar output of a live graph
+        self.used_const = (self.a * self.const).sum()  # a graph that saved self.const
+        freed_in = ag.tensor(np.ones(2), requires_grad=True)
+        self.freed = ag.exp(freed_in).sum()
+        self.freed.backward()
+        self.net = nn.Linear(3, 2, rng=0)
+
+    def tensors(self) -> list[ag.Tensor]:
+        own = [t for t in vars(self).values() if isinstance(t, ag.Tensor)]
+        return own + list(self.net.parameters())
+
+    def snapshot(self) -> list[tuple[Any, ...]]:
+        return [
+            (t.data.copy(), None if t.grad is None else t.grad.data.copy(), t.requires_grad)
+            for t in self.tensors()
+        ]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    call: Callable[[Env], Any]
+    error: type[BaseException]
+    message: str  # a regex, searched in str(error)
+    pending: str | None = None  # a known bug: xfail(strict=True) until the fix lands
+
+
+BINARY = ["add", "subtract", "multiply", "divide", "power", "maximum", "minimum"]
+REDUCTIONS = ["sum", "mean", "max", "min", "logsumexp"]
+ALONG_AXIS = ["softmax", "log_softmax"]
+CE = ag.softmax_cross_entropy
+BCE = ag.sigmoid_binary_cross_entropy
+FIX_GRAD = "ag.grad runs backward (freeing the graph) before reporting an unused input"
+FIX_WRITE = "in-place writes pass numpy's message through without naming the method"
+FIX_SMALL = "raw numpy/Python error that does not name the function"
+
+
+def _unused_grad(e: Env) -> Any:
+    return ag.grad(e.loss, [e.a, e.unused])
+
+
+CASES: list[Case] = [
+    # -- matmul
+    Case(
+        "matmul inner dims",
+        lambda e: ag.matmul(e.a, e.b),
+        ValueError,
+        r"matmul: shapes \(2, 3\) and \(4, 5\) are not aligned: the last dimension of a \(3\) "
+        r"must equal the second-to-last dimension of b \(4\)",
+    ),
+    Case(
+        "matmul operator 1-d",
+        lambda e: e.v @ e.a,
+        ValueError,
+        r"matmul: shapes \(4,\) and \(2, 3\) are not aligned",
+    ),
+    Case(
+        "matmul 0-d operand",
+        lambda e: ag.matmul(e.s, e.a),
+        ValueError,
+        r"matmul: shapes \(\) and \(2, 3\).*at least 1 dimension",
+    ),
+    Case(
+        "matmul batch dims",
+        lambda e: ag.matmul(ag.tensor(np.ones((2, 3, 4))), ag.tensor(np.ones((5, 4, 2)))),
+        ValueError,
+        r"matmul: .*batch dimensions \(2,\) and \(5,\) do not broadcast",
+    ),
+    # -- binary ops on shapes that do not broadcast, as functions and as operators
+    *(
+        Case(
+            f"{op} not broadcastable",
+            lambda e, op=op: getattr(ag, op)(e.a, e.v),
+            ValueError,
+            rf"{op}: shapes \(2, 3\) and \(4,\) do not broadcast together",
+        )
+        for op in BINARY
+    ),
+    *(
+        Case(
+            f"operator {sym} not broadcastable",
+            lambda e, fn=fn: fn(e.a, e.v),
+            ValueError,
+            rf"{op}: shapes {shapes} do not broadcast",
+        )
+        for sym, op, fn, shapes in [
+            ("+", "add", lambda x, y: x + y, r"\(2, 3\) and \(4,\)"),
+            ("-", "subtract", lambda x, y: x - y, r"\(2, 3\) and \(4,\)"),
+            ("*", "multiply", lambda x, y: x * y, r"\(2, 3\) and \(4,\)"),
+            ("/", "divide", lambda x, y: x / y, r"\(2, 3\) and \(4,\)"),
+            ("**", "power", lambda x, y: x**y, r"\(2, 3\) and \(4,\)"),
+            ("ndarray *", "multiply", lambda x, y: np.ones(4) * x, r"\(4,\) and \(2, 3\)"),
+        ]
+    ),
+    Case(
+        "where not broadcastable",
+        lambda e: ag.where(np.ones(5, bool), e.a, e.a),
+        ValueError,
+        r"where: shapes \(5,\) \(condition\), \(2, 3\) and \(2, 3\) do not broadcast",
+    ),
+    Case(
+        "where non-boolean condition",
+        lambda e: ag.where(e.const, e.a, e.a),
+        TypeError,
+        r"where: condition must be boolean, got dtype float64",
+    ),
+    # -- axes
+    *(
+        Case(
+            f"{op} axis out of range",
+            lambda e, op=op: getattr(ag, op)(e.a, axis=2),
+            ValueError,
+            rf"{op}: axis 2 is out of range for a tensor of shape \(2, 3\) .*valid axes are -2..1",
+        )
+        for op in REDUCTIONS + ALONG_AXIS
+    ),
+    *(
+        Case(
+            f"{op} negative axis out of range",
+            lambda e, op=op: getattr(ag, op)(e.a, axis=-3),
+            ValueError,
+            rf"{op}: axis -3 is out of range for a tensor of shape \(2, 3\)",
+        )
+        for op in REDUCTIONS + ALONG_AXIS
+    ),
+    *(
+        Case(
+            f"{op} repeated axis",
+            lambda e, op=op: getattr(ag, op)(e.a, axis=(1, -1)),
+            ValueError,
+            rf"{op}: repeated axis in \(1, -1\)",
+        )
+        for op in REDUCTIONS
+    ),
+    *(
+        Case(
+            f"{op} non-integer axis",
+            lambda e, op=op: getattr(ag, op)(e.a, axis=1.0),
+            TypeError,
+            rf"{op}: axis must be an int or a tuple of ints, got 1.0",
+        )
+        for op in REDUCTIONS + ALONG_AXIS
+    ),
+    *(
+        Case(
+            f"{op} tuple axis",
+            lambda e, op=op: getattr(ag, op)(e.a, axis=(0, 1)),
+            TypeError,
+            rf"{op}: axis must be a single int, got \(0, 1\)",
+        )
+        for op in ALONG_AXIS
+    ),
+    Case(
+        "method axis out of range",
+        lambda e: e.a.sum(axis=5),
+        ValueError,
+        r"sum: axis 5 is out of range for a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "softmax of a 0-d tensor",
+        lambda e: ag.softmax(e.s),
+        ValueError,
+        r"softmax: axis -1 is out of range for a tensor of shape \(\)",
+    ),
+    *(
+        Case(
+            f"{op} of an empty tensor",
+            lambda e, op=op: getattr(ag, op)(ag.tensor(np.ones((0, 3)))),
+            ValueError,
+            rf"{op}: cannot reduce an empty tensor of shape \(0, 3\)",
+        )
+        for op in ["max", "min"]
+    ),
+    Case("clip without bounds", lambda e: ag.clip(e.a), ValueError, r"clip: give at least one"),
+    Case(
+        "leaky_relu non-numeric slope",
+        lambda e: ag.leaky_relu(e.a, "steep"),
+        TypeError,
+        r"leaky_relu: negative_slope must be a number, got 'steep'",
+        pending=FIX_SMALL,
+    ),
+    # -- only floating tensors may require grad
+    *(
+        Case(
+            f"{name} requires_grad",
+            make,
+            TypeError,
+            rf"only floating-point tensors can require gradients, got dtype {dtype}",
+        )
+        for name, dtype, make in [
+            ("int list", "int64", lambda e: ag.tensor([1, 2], requires_grad=True)),
+            ("int32 array", "int32", lambda e: ag.tensor(np.ones(2, np.int32), requires_grad=True)),
+            ("bool", "bool", lambda e: ag.tensor([True], requires_grad=True)),
+            ("Tensor(int)", "int64", lambda e: ag.Tensor(np.arange(3), requires_grad=True)),
+            ("zeros(int)", "int64", lambda e: ag.zeros(3, dtype=np.int64, requires_grad=True)),
+            ("ones(uint8)", "uint8", lambda e: ag.ones(3, dtype=np.uint8, requires_grad=True)),
+            ("full(int)", "int64", lambda e: ag.full((2,), 1, requires_grad=True)),
+            ("arange", "int64", lambda e: ag.arange(3, requires_grad=True)),
+            ("nn.Parameter(int)", "int64", lambda e: nn.Parameter(np.arange(3))),
+        ]
+    ),
+    # -- softmax cross-entropy
+    Case(
+        "CE label too large",
+        lambda e: CE(e.a, np.array([0, 3])),
+        ValueError,
+        r"softmax_cross_entropy: labels must be in \[0, 3\) for 3 classes, "
+        r"got 3 \(at index \[1\]\)",
+    ),
+    Case(
+        "CE negative label",
+        lambda e: CE(e.a, np.array([-1, 0])),
+        ValueError,
+        r"softmax_cross_entropy: labels must be in \[0, 3\) .* got -1 \(at index \[0\]\)",
+    ),
+    Case(
+        "CE label shape",
+        lambda e: CE(e.a, np.array([0, 1, 2])),
+        ValueError,
+        r"softmax_cross_entropy: integer targets must have the logits' shape without the class "
+        r"axis, \(2,\), got \(3,\) \(logits \(2, 3\)\)",
+    ),
+    Case(
+        "CE boolean labels",
+        lambda e: CE(e.a, np.array([True, False])),
+        TypeError,
+        r"softmax_cross_entropy: target must be integer class indices or floating "
+        r"probabilities, got dtype bool",
+    ),
+    Case(
+        "CE string labels",
+        lambda e: CE(e.a, np.array(["cat", "dog"])),
+        TypeError,
+        r"softmax_cross_entropy: target must be .* got dtype <U3",
+    ),
+    Case(
+        "CE float labels taken as probabilities",
+        lambda e: CE(e.a, np.array([0.0, 1.0])),
+        ValueError,
+        r"probability targets must have the logits' shape \(2, 3\), got \(2,\); for class "
+        r"indices pass an integer array of shape \(2,\)",
+    ),
+    Case(
+        "CE negative probabilities",
+        lambda e: CE(e.a, np.array([[1.5, -0.5, 0.0], [0.2, 0.3, 0.5]])),
+        ValueError,
+        r"softmax_cross_entropy: probability targets must be non-negative, got min -0.5",
+    ),
+    Case(
+        "CE integer logits",
+        lambda e: CE(ag.tensor([[1, 2]]), np.array([0])),
+        TypeError,
+        r"softmax_cross_entropy: logits must be floating point, got dtype int64",
+    ),
+    Case(
+        "CE 0-d logits",
+        lambda e: CE(e.s, np.array(0)),
+        ValueError,
+        r"softmax_cross_entropy: logits must have a class axis, got a 0-d tensor",
+    ),
+    Case(
+        "CE axis",
+        lambda e: CE(e.a, np.array([0, 1]), axis=2),
+        ValueError,
+        r"softmax_cross_entropy: axis 2 is out of range for logits of shape \(2, 3\)",
+    ),
+    Case(
+        "CE reduction",
+        lambda e: CE(e.a, np.array([0, 1]), reduction="avg"),
+        ValueError,
+        r"softmax_cross_entropy: reduction must be one of \('mean', 'sum', 'none'\), got 'avg'",
+    ),
+    Case(
+        "CE label_smoothing",
+        lambda e: CE(e.a, np.array([0, 1]), label_smoothing=1.5),
+        ValueError,
+        r"softmax_cross_entropy: label_smoothing must be in \[0, 1\], got 1.5",
+    ),
+    Case(
+        "CE weight shape",
+        lambda e: CE(e.a, np.array([0, 1]), weight=np.ones(2)),
+        ValueError,
+        r"softmax_cross_entropy: weight must be non-negative with shape \(3,\) .* got shape \(2,\)",
+    ),
+    Case(
+        "CE ignore_index with probabilities",
+        lambda e: CE(e.a, np.full((2, 3), 1 / 3), ignore_index=0),
+        ValueError,
+        r"softmax_cross_entropy: ignore_index applies to class-index targets only",
+    ),
+    # -- sigmoid binary cross-entropy
+    Case(
+        "BCE negative probabilities",
+        lambda e: BCE(e.a, np.full((2, 3), -0.5)),
+        ValueError,
+        r"sigmoid_binary_cross_entropy: targets must be in \[0, 1\], got values in \[-0.5, -0.5\]",
+    ),
+    Case(
+        "BCE probabilities above 1",
+        lambda e: BCE(e.a, np.full((2, 3), 2.0)),
+        ValueError,
+        r"sigmoid_binary_cross_entropy: targets must be in \[0, 1\]",
+    ),
+    Case(
+        "BCE target shape",
+        lambda e: BCE(e.a, np.ones(3)),
+        ValueError,
+        r"sigmoid_binary_cross_entropy: target shape \(3,\) must equal the logits' shape \(2, 3\)",
+    ),
+    Case(
+        "BCE string target",
+        lambda e: BCE(e.a, np.full((2, 3), "1")),
+        TypeError,
+        r"sigmoid_binary_cross_entropy: target must be numeric, got dtype <U1",
+    ),
+    Case(
+        "BCE pos_weight shape",
+        lambda e: BCE(e.a, np.ones((2, 3)), pos_weight=np.ones(4)),
+        ValueError,
+        r"sigmoid_binary_cross_entropy: pos_weight of shape \(4,\) does not broadcast to the "
+        r"logits' shape \(2, 3\)",
+    ),
+    Case(
+        "BCE integer logits",
+        lambda e: BCE(e.ints, np.ones(3)),
+        TypeError,
+        r"sigmoid_binary_cross_entropy: logits must be floating point, got dtype int64",
+    ),
+    # -- backward
+    Case(
+        "backward on a non-scalar without grad",
+        lambda e: e.out.backward(),
+        RuntimeError,
+        r"backward: grad can be implied only for a one-element output, got shape \(2, 3\); "
+        r"pass grad= \(an array of shape \(2, 3\)\)",
+    ),
+    Case(
+        "backward grad of the wrong shape",
+        lambda e: e.out.backward(np.ones((3, 2))),
+        ValueError,
+        r"backward: grad has shape \(3, 2\) but the output has \(2, 3\)",
+    ),
+    Case(
+        "backward grad that would broadcast",
+        lambda e: e.out.backward(np.ones(3)),
+        ValueError,
+        r"backward: grad has shape \(3,\) but the output has \(2, 3\)",
+    ),
+    Case(
+        "backward grad Tensor of the wrong shape",
+        lambda e: e.loss.backward(ag.tensor([1.0])),
+        ValueError,
+        r"backward: grad has shape \(1,\) but the output has \(\)",
+    ),
+    Case(
+        "backward grad of strings",
+        lambda e: e.out.backward(np.full((2, 3), "1")),
+        TypeError,
+        r"backward: grad must be numeric, got dtype <U1",
+        pending=FIX_SMALL,
+    ),
+    Case(
+        "backward on a tensor that does not require grad",
+        lambda e: e.const.sum().backward(),
+        RuntimeError,
+        r"backward: the output does not require grad",
+    ),
+    Case(
+        "backward twice through a freed graph",
+        lambda e: e.freed.backward(),
+        RuntimeError,
+        r"graph that was already freed.*retain_graph=True",
+    ),
+    # -- ag.grad
+    Case(
+        "ag.grad input not used",
+        _unused_grad,
+        RuntimeError,
+        r"grad: input 1 \(shape \(3,\)\) was not used to compute the outputs; "
+        r"pass allow_unused=True",
+        pending=FIX_GRAD,
+    ),
+    Case(
+        "ag.grad input that does not require grad",
+        lambda e: ag.grad(e.loss, [e.a, e.const]),
+        RuntimeError,
+        r"grad: input 1 is not a Tensor that requires grad",
+    ),
+    Case(
+        "ag.grad input that is an array",
+        lambda e: ag.grad(e.loss, [np.ones(3)]),
+        RuntimeError,
+        r"grad: input 0 is not a Tensor that requires grad",
+    ),
+    Case(
+        "ag.grad output that is an array",
+        lambda e: ag.grad(np.ones(3), [e.a]),
+        TypeError,
+        r"grad: output 0 is a ndarray, expected a Tensor",
+        pending=FIX_SMALL,
+    ),
+    Case(
+        "ag.grad grad_outputs count",
+        lambda e: ag.grad([e.loss], [e.a], grad_outputs=[1.0, 2.0]),
+        ValueError,
+        r"grad: 2 grad_outputs for 1 outputs",
+    ),
+    Case(
+        "ag.grad grad_outputs shape",
+        lambda e: ag.grad(e.out, [e.a], grad_outputs=np.ones(3)),
+        ValueError,
+        r"grad has shape \(3,\) but the output has \(2, 3\)",
+    ),
+    Case(
+        "ag.grad through a freed graph",
+        lambda e: ag.grad(e.freed, [e.a]),
+        RuntimeError,
+        r"already freed.*retain_graph=True",
+    ),
+    # -- shape ops
+    Case(
+        "reshape size",
+        lambda e: e.a.reshape(4, 2),
+        ValueError,
+        r"reshape: cannot reshape a tensor of shape \(2, 3\) \(6 elements\) into shape \(4, 2\)",
+    ),
+    Case(
+        "reshape two unknown dims",
+        lambda e: ag.reshape(e.a, (-1, -1)),
+        ValueError,
+        r"reshape: cannot reshape a tensor of shape \(2, 3\) .*into shape \(-1, -1\)",
+    ),
+    Case(
+        "reshape float size",
+        lambda e: ag.reshape(e.a, (2.0, 3)),
+        TypeError,
+        r"reshape: .*\(2.0, 3\)",
+        pending=FIX_SMALL,
+    ),
+    Case(
+        "transpose repeated axes",
+        lambda e: e.a.transpose(0, 0),
+        ValueError,
+        r"transpose: axes \(0, 0\) are not a permutation of the 2 axes of a tensor of shape "
+        r"\(2, 3\)",
+    ),
+    Case(
+        "transpose too many axes",
+        lambda e: ag.transpose(e.a, (0, 1, 2)),
+        ValueError,
+        r"transpose: axes \(0, 1, 2\) are not a permutation of the 2 axes",
+    ),
+    Case(
+        "transpose float axes",
+        lambda e: ag.transpose(e.a, (0.5, 1)),
+        TypeError,
+        r"transpose: axes must be ints, got \(0.5, 1\)",
+        pending="transpose truncates float axes with int() and silently accepts (0.5, 1)",
+    ),
+    Case(
+        "squeeze a dimension that is not 1",
+        lambda e: e.a.squeeze(0),
+        ValueError,
+        r"squeeze: cannot squeeze axis 0 of a tensor of shape \(2, 3\) \(only existing axes of "
+        r"length 1",
+    ),
+    Case(
+        "squeeze axis out of range",
+        lambda e: ag.squeeze(e.a, 5),
+        ValueError,
+        r"squeeze: cannot squeeze axis 5 of a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "expand_dims axis out of range",
+        lambda e: ag.expand_dims(e.a, 5),
+        ValueError,
+        r"expand_dims: bad axis 5 for a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "broadcast_to incompatible",
+        lambda e: ag.broadcast_to(e.a, (3, 3)),
+        ValueError,
+        r"broadcast_to: cannot broadcast a tensor of shape \(2, 3\) to \(3, 3\)",
+    ),
+    Case(
+        "concatenate mismatched sides",
+        lambda e: ag.concatenate([e.a, ag.tensor(np.ones((2, 2)))], axis=0),
+        ValueError,
+        r"concatenate: cannot join shapes \[\(2, 3\), \(2, 2\)\] along axis 0",
+    ),
+    Case(
+        "concatenate different ndim",
+        lambda e: ag.concatenate([e.a, e.unused]),
+        ValueError,
+        r"concatenate: cannot join shapes \[\(2, 3\), \(3,\)\] along axis 0: .*same number of "
+        r"dimensions",
+    ),
+    Case(
+        "concatenate axis out of range",
+        lambda e: ag.concatenate([e.a, e.a], axis=2),
+        ValueError,
+        r"concatenate: cannot join shapes \[\(2, 3\), \(2, 3\)\] along axis 2: .*out of bounds",
+    ),
+    Case(
+        "concatenate 0-d",
+        lambda e: ag.concatenate([e.s, e.s]),
+        ValueError,
+        r"concatenate: cannot join shapes \[\(\), \(\)\] along axis 0: zero-dimensional",
+    ),
+    Case(
+        "concatenate nothing",
+        lambda e: ag.concatenate([]),
+        ValueError,
+        r"concatenate: need at least one tensor",
+    ),
+    Case(
+        "stack different shapes",
+        lambda e: ag.stack([e.a, ag.tensor(np.ones((2, 2)))]),
+        ValueError,
+        r"stack: cannot join shapes \[\(2, 3\), \(2, 2\)\] along axis 0: .*same shape",
+    ),
+    Case(
+        "stack axis out of range",
+        lambda e: ag.stack([e.a, e.a], axis=3),
+        ValueError,
+        r"stack: cannot join shapes \[\(2, 3\), \(2, 3\)\] along axis 3",
+    ),
+    Case("stack nothing", lambda e: ag.stack([]), ValueError, r"stack: need at least one tensor"),
+    # Indexing errors are IndexError, as in numpy and PyTorch.
+    Case(
+        "getitem out of bounds",
+        lambda e: e.a[5],
+        IndexError,
+        r"getitem: bad index for a tensor of shape \(2, 3\): index 5 is out of bounds for axis 0",
+    ),
+    Case(
+        "getitem too many indices",
+        lambda e: e.a[0, 0, 0],
+        IndexError,
+        r"getitem: bad index for a tensor of shape \(2, 3\): too many indices",
+    ),
+    Case(
+        "getitem advanced index out of bounds",
+        lambda e: e.a[np.array([0, 7])],
+        IndexError,
+        r"getitem: bad index for a tensor of shape \(2, 3\): index 7 is out of bounds",
+    ),
+    Case(
+        "getitem boolean mask of the wrong length",
+        lambda e: e.a[np.array([True, False, True])],
+        IndexError,
+        r"getitem: bad index for a tensor of shape \(2, 3\): boolean index did not match",
+    ),
+    Case(
+        "getitem float index",
+        lambda e: e.a[1.5],
+        IndexError,
+        r"getitem: bad index for a tensor of shape \(2, 3\): only integers, slices",
+    ),
+    # -- in-place writes
+    Case(
+        "add_ on a tensor that requires grad",
+        lambda e: e.a.add_(1.0),
+        RuntimeError,
+        r"add_: in-place change of a tensor that requires grad is not differentiable; do it "
+        r"under ag.no_grad\(\)",
+    ),
+    Case(
+        "setitem on a tensor that requires grad",
+        lambda e: e.a.__setitem__(0, 1.0),
+        RuntimeError,
+        r"setitem: in-place assignment into a tensor that requires grad",
+    ),
+    Case(
+        "add_ not broadcastable",
+        lambda e: e.const.add_(np.ones(4)),
+        ValueError,
+        r"add_: .*\(4,\).*\(2, 3\)",
+        pending=FIX_WRITE,
+    ),
+    Case(
+        "mul_ would grow the tensor",
+        lambda e: e.const.mul_(np.ones((3, 2, 3))),
+        ValueError,
+        r"mul_: .*\(3, 2, 3\).*\(2, 3\)",
+        pending=FIX_WRITE,
+    ),
+    Case(
+        "copy_ shape",
+        lambda e: e.const.copy_(np.ones(4)),
+        ValueError,
+        r"copy_: .*\(4,\).*\(2, 3\)",
+        pending=FIX_WRITE,
+    ),
+    Case(
+        "add_ float into an integer tensor",
+        lambda e: e.ints.add_(0.5),
+        TypeError,
+        r"add_: .*float64.*int64",
+        pending=FIX_WRITE,
+    ),
+    Case(
+        "setitem value shape",
+        lambda e: e.const.__setitem__(slice(0, 1), np.ones(4)),
+        ValueError,
+        r"setitem: .*\(4,\).*\(1, 3\)",
+        pending=FIX_WRITE,
+    ),
+    Case(
+        "setitem index out of bounds",
+        lambda e: e.const.__setitem__(5, 1.0),
+        IndexError,
+        r"setitem: bad index for a tensor of shape \(2, 3\)",
+        pending=FIX_WRITE,
+    ),
+    # -- nn and optim
+    Case(
+        "load_state_dict missing key",
+        lambda e: e.net.load_state_dict({"weight": np.ones((2, 3), np.float32)}),
+        ValueError,
+        r"load_state_dict for Linear failed, nothing was loaded:\n  missing keys: bias",
+    ),
+    Case(
+        "load_state_dict unexpected key",
+        lambda e: e.net.load_state_dict({**e.net.state_dict(), "scale": np.ones(1)}),
+        ValueError,
+        r"load_state_dict for Linear failed.*\n  unexpected keys: scale",
+    ),
+    Case(
+        "load_state_dict shape",
+        lambda e: e.net.load_state_dict({**e.net.state_dict(), "weight": np.ones((3, 2), "f4")}),
+        ValueError,
+        r"'weight': got shape \(3, 2\) dtype float32, expected shape \(2, 3\) dtype float32",
+    ),
+    Case(
+        "load_state_dict dtype",
+        lambda e: e.net.load_state_dict({**e.net.state_dict(), "bias": np.ones(2)}),
+        ValueError,
+        r"'bias': got shape \(2,\) dtype float64, expected shape \(2,\) dtype float32",
+    ),
+    Case(
+        "optimizer load_state_dict group sizes",
+        lambda e: optim.SGD(e.net.parameters(), lr=0.1).load_state_dict(
+            {"state": {}, "param_groups": [{"params": [0]}]}
+        ),
+        ValueError,
+        r"SGD.load_state_dict: parameter group sizes \[1\] do not match this optimiser's \[2\]",
+    ),
+]
+
+
+def _params(cases: list[Case]) -> list[Any]:
+    return [
+        pytest.param(
+            c,
+            id=c.name,
+            marks=[pytest.mark.xfail(strict=True, reason=c.pending)] if c.pending else [],
+        )
+        for c in cases
+    ]
+
+
+def test_the_table_has_no_duplicate_rows():
+    names = [c.name for c in CASES]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("case", _params(CASES))
+def test_bad_input_gets_a_clear_error_and_changes_nothing(case: Case):
+    env = Env()
+    before = env.snapshot()
+    with pytest.raises(case.error) as info:
+        case.call(env)
+    assert re.search(case.message, str(info.value)), (
+        f"message {str(info.value)!r} does not match {case.message!r}"
+    )
+    for (data, grad, rg), (data0, grad0, rg0) in zip(env.snapshot(), before, strict=True):
+        np.testing.assert_array_equal(data, data0)
+        assert rg == rg0
+        if grad0 is None:
+            assert grad is None
+        else:
+            np.testing.assert_array_equal(grad, grad0)
+    # The live graphs survived the error and still give the right gradients.
+    env.out.backward(np.ones((2, 3)), retain_graph=True)
+    env.loss.backward()
+    env.used_const.backward()
+    np.testing.assert_allclose(env.a.grad.data, 7.0 + 2.0 + 2 * env.a.data + env.const.data)
+
+
+def test_every_public_op_has_a_row():
+    """Each public op function appears in at least one row (by the name its error uses)."""
+    mentioned = " ".join(c.message + " " + c.name for c in CASES)
+    exempt = {
+        # elementwise ops of one input accept any floating array: nothing to get wrong
+        *"negative exp log sqrt abs sin cos tanh sigmoid relu".split(),
+        "index_add",  # the internal adjoint of getitem
+        "astype",  # any dtype numpy can cast to
+    }
+    missing = [op for op in ag.ops.__all__ if op not in exempt and op not in mentioned]
+    assert not missing, f"add rows to CASES for: {missing}"
