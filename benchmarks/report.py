@@ -24,9 +24,11 @@ def add_ratios(rows: list[dict[str, Any]]) -> None:
         mine = value_of(row)
         if mine is None:
             continue
-        for side in ("numpy", "torch"):
+        # A ".nn" side (Module + optimizer) is compared with torch's ".nn" side.
+        torch_side = "torch.nn" if row["side"].endswith(".nn") else "torch"
+        for column, side in (("vs_numpy", "numpy"), ("vs_torch", torch_side)):
             base = by_key.get((row["workload"], row["case"], row["metric"], side))
-            row[f"vs_{side}"] = mine / base if base else None
+            row[column] = mine / base if base else None
 
 
 def fmt(x: float | None) -> str:

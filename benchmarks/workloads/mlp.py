@@ -16,6 +16,7 @@ requested dtype, so a silent float32 -> float64 upcast fails the benchmark.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import numpy as np
@@ -183,14 +184,86 @@ def torch_side(
     )
 
 
+def nn_arrays(loss: Any, linears: list, as_array: Any) -> dict[str, np.ndarray]:
+    """``state_arrays`` of a stack of Linear modules, whose weights are stored transposed."""
+    params, grads = [], []
+    for lin in linears:
+        params += [as_array(lin.weight).T, as_array(lin.bias)]
+        grads += [as_array(lin.weight.grad).T, as_array(lin.bias.grad)]
+    return state_arrays(as_array(loss), params, grads)
+
+
+def nn_loss(model: Any, cross_entropy: Any, total: Any, X: Any, y: Any, reg: float) -> Any:
+    """The same loss through a Sequential of Linear/ReLU modules (for the ``.nn`` sides)."""
+    loss = cross_entropy(model(X), y)
+    if reg:
+        for lin in model[0::2]:
+            loss = loss + 0.5 * reg * total(lin.weight * lin.weight)
+    return loss
+
+
+def ag_nn_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float) -> Side:
+    """autograd_lite.nn: Sequential(Linear, ReLU, ...), F.cross_entropy, optim.SGD."""
+    nn = importlib.import_module("autograd_lite.nn")
+    optim = importlib.import_module("autograd_lite.optim")
+    layers: list = []
+    for W, b in zip(params[0::2], params[1::2]):
+        lin = nn.Linear(*W.shape, dtype=W.dtype)
+        lin.weight.data[...], lin.bias.data[...] = W.T, b
+        layers += [lin, nn.ReLU()]
+    model = nn.Sequential(*layers[:-1])
+    opt = optim.SGD(model.parameters(), lr=lr)
+    Xt = ag.tensor(X)
+
+    def step() -> Any:
+        opt.zero_grad()
+        loss = nn_loss(model, nn.functional.cross_entropy, ag.sum, Xt, y, reg)
+        loss.backward()
+        opt.step()
+        return loss
+
+    return Side(step, lambda loss: nn_arrays(loss, list(model[0::2]), lambda t: t.data))
+
+
+def torch_nn_side(
+    torch: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float
+) -> Side:
+    """torch.nn: Sequential(Linear, ReLU, ...), F.cross_entropy, optim.SGD."""
+    nn = torch.nn
+    layers: list = []
+    for W, b in zip(params[0::2], params[1::2]):
+        lin = nn.Linear(*W.shape, dtype=getattr(torch, str(W.dtype)))
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(W.T.copy()))
+            lin.bias.copy_(torch.from_numpy(b))
+        layers += [lin, nn.ReLU()]
+    model = nn.Sequential(*layers[:-1])
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+
+    def step() -> Any:
+        opt.zero_grad()
+        loss = nn_loss(model, nn.functional.cross_entropy, torch.sum, Xt, yt, reg)
+        loss.backward()
+        opt.step()
+        return loss
+
+    return Side(step, lambda loss: nn_arrays(loss, list(model[0::2]), lambda t: t.detach().numpy()))
+
+
 def training_sides(
     lib: Libraries, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float
 ) -> dict:
-    """Builders of the three sides of one training step (numpy first: it is the reference)."""
+    """Builders of the sides of one training step (numpy first: it is the reference).
+
+    The ``.nn`` sides (Module + optimizer) come after the headline core-API sides.
+    """
     return {
         "numpy": lambda: numpy_side(X, y, params, reg, lr),
         "autograd_lite": lambda: ag_side(lib.ag, X, y, params, reg, lr),
         "torch": lambda: torch_side(lib.torch, X, y, params, reg, lr),
+        "autograd_lite.nn": lambda: ag_nn_side(lib.ag, X, y, params, reg, lr),
+        "torch.nn": lambda: torch_nn_side(lib.torch, X, y, params, reg, lr),
     }
 
 
