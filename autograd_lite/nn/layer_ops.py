@@ -173,7 +173,7 @@ class Conv2dGradInput(_ConvOp):
 
     def __init__(self, stride: Pair, padding: Pair, hw: Pair) -> None:
         super().__init__(stride, padding)
-        self._hw = tuple(hw)
+        self._hw = (int(hw[0]), int(hw[1]))
 
     def forward(self, g: np.ndarray, w: np.ndarray) -> np.ndarray:
         o, c, kh, kw = w.shape
@@ -197,7 +197,7 @@ class Conv2dGradWeight(_ConvOp):
 
     def __init__(self, stride: Pair, padding: Pair, kernel: Pair, col: np.ndarray | None) -> None:
         super().__init__(stride, padding)
-        self._kernel = tuple(kernel)
+        self._kernel = (int(kernel[0]), int(kernel[1]))
         self._col = col  # conv2d's im2col of x, when it is at hand
 
     def forward(self, x: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -387,7 +387,7 @@ class AvgPool2dBackward(_PoolOp):
 
     def __init__(self, kernel_size: Pair, stride: Pair, padding: Pair, hw: Pair) -> None:
         super().__init__(kernel_size, stride, padding)
-        self._hw = tuple(hw)
+        self._hw = (int(hw[0]), int(hw[1]))
 
     def forward(self, g: np.ndarray) -> np.ndarray:
         kh, kw = self.kernel_size

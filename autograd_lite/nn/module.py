@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 
@@ -65,6 +65,10 @@ class Module:
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "_scope", None)
         object.__setattr__(self, "training", True)
+
+    if TYPE_CHECKING:  # registered members are plain attributes; tell the type checker so
+
+        def __getattr__(self, name: str) -> Any: ...
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
@@ -356,9 +360,10 @@ class Sequential(Module):
 
     def __init__(self, *modules: Module | OrderedDict[str, Module]) -> None:
         super().__init__()
-        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
-            for name, module in modules[0].items():
-                self.add_module(name, module)
+        first = modules[0] if len(modules) == 1 else None
+        if isinstance(first, OrderedDict):
+            for name, child in first.items():
+                self.add_module(name, child)
         else:
             for i, module in enumerate(modules):
                 self.add_module(str(i), module)  # type: ignore[arg-type]

@@ -52,11 +52,10 @@ class Optimizer:
         self.param_groups: list[dict[str, Any]] = []
         # Per-parameter state, keyed by id(p): the groups hold every parameter, so ids stay valid.
         self.state: dict[int, dict[str, Any]] = {}
-        groups = list(params)
-        if not groups:
+        items: list[Any] = list(params)
+        if not items:
             raise ValueError(f"{type(self).__name__}: got an empty parameter list")
-        if not isinstance(groups[0], dict):
-            groups = [{"params": groups}]
+        groups = items if isinstance(items[0], dict) else [{"params": items}]
         for group in groups:
             self.add_param_group(group)
 
