@@ -61,7 +61,9 @@ def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, pad: int) -> tuple
     return out.reshape(n, ho, wo, f).transpose(0, 3, 1, 2), cols
 
 
-def conv_backward(dout: np.ndarray, cols: np.ndarray, x_shape: tuple, w: np.ndarray, pad: int):
+def conv_backward(
+    dout: np.ndarray, cols: np.ndarray, x_shape: tuple | None, w: np.ndarray, pad: int
+) -> tuple:
     """dW, db and (unless x_shape is None) dx of ``conv_forward``."""
     f, c, kh, kw = w.shape
     n, _, ho, wo = dout.shape
@@ -112,6 +114,7 @@ def numpy_side(X: np.ndarray, y: np.ndarray, conv: list, head: list) -> Side:
         scores, layer_inputs = numpy_mlp_forward(p2.reshape(p2.shape[0], -1), head)
         loss, dscores = numpy_softmax_ce(scores, y, rows)
         dflat = numpy_mlp_backward(dscores, head, layer_inputs, 0.0, head_grads, input_grad=True)
+        assert dflat is not None
         dr2 = pool_backward(dflat.reshape(p2.shape), r2_reshaped, p2)
         dr2[r2 <= 0] = 0
         conv_grads[2], conv_grads[3], dp1 = conv_backward(dr2, cols2, p1.shape, K2, pad2)
