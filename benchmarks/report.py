@@ -111,6 +111,12 @@ def markdown(result: dict[str, Any]) -> str:
                 f"| {label(r)} | {r['side']} | {fmt(r['value'])} | {ratio(r['vs_numpy'])} "
                 f"| {ratio(r['vs_torch'])} | {rss} |"
             )
+        lines += [
+            "",
+            "peak: rise of the peak RSS (VmHWM) over the RSS just before the measured run, in a "
+            "fresh worker per case and side (deep_chain: per op; mlp_memory: one step after "
+            "warm-up, then the RSS before and after the remaining steps).",
+        ]
     notes = [r for r in rows if r["status"] != "ok"]
     if notes:
         lines += ["", "Not measured:"]
