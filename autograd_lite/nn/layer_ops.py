@@ -178,8 +178,10 @@ class Conv2dGradInput(_ConvOp):
     def forward(self, g: np.ndarray, w: np.ndarray) -> np.ndarray:
         o, c, kh, kw = w.shape
         n, _, ho, wo = g.shape
-        cols = (_rows(g) @ w.reshape(o, -1)).reshape(n, ho, wo, c, kh, kw)
-        return _col2im(cols.transpose(0, 3, 1, 2, 4, 5), self._hw, self.stride, self.padding)
+        # Laid out (C, kh, kw, N, Ho, Wo), so that each kernel offset's slice that col2im adds
+        # is made of contiguous image rows.
+        cols = (w.reshape(o, -1).T @ _rows(g).T).reshape(c, kh, kw, n, ho, wo)
+        return _col2im(cols.transpose(3, 0, 4, 5, 1, 2), self._hw, self.stride, self.padding)
 
     def backward(self, h, y, g, w):
         gg = Conv2d(self.stride, self.padding)(h, w) if self.needs_grad[0] else None
@@ -297,22 +299,31 @@ class MaxPool2d(_PoolOp):
     def forward(self, x: np.ndarray) -> np.ndarray:
         if self._index is not None:  # as the backward of the scatter: gather the same positions
             return x.reshape(-1)[self._index]
-        (kh, kw), (ph, pw) = self.kernel_size, self.padding
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         win = _windows(x, self.kernel_size, self.stride, self.padding, fill)
         n, c, ho, wo = win.shape[:4]
-        flat = win.reshape(n, c, ho, wo, kh * kw)
-        arg = flat.argmax(axis=-1)
-        y = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-        # Window offset -> row and column in x; clipping only matters for an all -inf window
+        # A running maximum over the kernel offsets: kh * kw whole-array steps, no copy of the
+        # windows. The strict '>' keeps the first maximum, as argmax does.
+        y = win[..., 0, 0].copy()
+        arg = np.zeros(y.shape, dtype=np.intp)
+        for k in range(1, kh * kw):
+            v = win[..., k // kw, k % kw]
+            np.putmask(arg, v > y, k)
+            np.maximum(y, v, out=y)
+        # Window offset -> row and column in x. Clipping only matters for an all -inf window
         # that reaches into the padding (any position in it holds the maximum then).
         h, w = x.shape[2:]
-        rows = np.arange(ho)[:, None] * self.stride[0] - ph + arg // kw
-        cols = np.arange(wo)[None, :] * self.stride[1] - pw + arg % kw
-        np.clip(rows, 0, h - 1, out=rows)
-        np.clip(cols, 0, w - 1, out=cols)
-        planes = np.arange(n * c).reshape(n, c, 1, 1) * (h * w)
-        self._index = planes + rows * w + cols
+        rows, cols = np.divmod(arg, kw)
+        rows += (np.arange(ho) * sh - ph)[:, None]
+        cols += np.arange(wo) * sw - pw
+        if ph or pw:
+            np.clip(rows, 0, h - 1, out=rows)
+            np.clip(cols, 0, w - 1, out=cols)
+        rows *= w
+        rows += cols
+        rows += np.arange(n * c).reshape(n, c, 1, 1) * (h * w)
+        self._index = rows
         return y
 
     def backward(self, g, y, x):
