@@ -13,12 +13,12 @@ __all__ = ["Parameter"]
 def _mark_modified(tensors: Iterable[Tensor]) -> None:
     """Record that these tensors' arrays were changed in place (optimiser step, init, load).
 
-    The one hook for in-place writes made by nn and optim: it bumps the core's
-    per-tensor version counter, so that a backward through a graph that saved
-    the old values can detect the change.
+    The one hook for in-place writes made by nn and optim: it ticks the core's version
+    clock (``Tensor.mark_modified``), so that a backward through a graph that used the
+    old values raises instead of returning a wrong gradient.
     """
     for t in tensors:
-        t._version += 1
+        t.mark_modified()
 
 
 class Parameter(Tensor):
