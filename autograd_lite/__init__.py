@@ -8,6 +8,8 @@
 (2,)
 """
 
+from typing import Any
+
 from . import data, ops
 from .core import (
     Op,
@@ -57,3 +59,12 @@ __all__ = [
     "load",
     *_ops_all,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # viz pulls in graphviz; import it only when a picture is asked for.
+    if name == "draw_graph":
+        from .viz import draw_graph
+
+        return draw_graph
+    raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")

@@ -35,6 +35,8 @@ __all__ = [
     "current_scope",
     "grad",
     "value",
+    "apply_unary",
+    "apply_binary",
 ]
 
 ArrayLike = Any
@@ -51,6 +53,11 @@ class _ThreadState(threading.local):
         self.grad_enabled = True
         self.anomaly = False
         self.scope: str | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        # What op creation needs, in one read: None when not recording, else (scope, anomaly).
+        self.recording = (self.scope, self.anomaly) if self.grad_enabled else None
 
 
 _state = _ThreadState()
@@ -78,10 +85,12 @@ class _ModeSwitch(ContextDecorator):
     def __enter__(self) -> _ModeSwitch:
         self._saved.append(getattr(_state, self._attr))
         setattr(_state, self._attr, self.mode)
+        _state.refresh()
         return self
 
     def __exit__(self, *exc: object) -> None:
         setattr(_state, self._attr, self._saved.pop())
+        _state.refresh()
 
     def _recreate_cm(self) -> _ModeSwitch:
         # A fresh context per decorated call keeps recursion and threads independent.
@@ -142,10 +151,12 @@ def name_scope(name: str) -> Iterator[str]:
     """
     outer = _state.scope
     _state.scope = f"{outer}.{name}" if outer else str(name)
+    _state.refresh()
     try:
         yield _state.scope
     finally:
         _state.scope = outer
+        _state.refresh()
 
 
 def current_scope() -> str | None:
@@ -483,10 +494,10 @@ class Op:
             cls.name = cls.__name__.lower()
         # Public slots declared by subclasses are the op's arguments, shown by describe().
         slots: list[str] = []
-        for klass in cls.__mro__[:-2]:
+        for klass in reversed(cls.__mro__[:-2]):  # base classes first, in declaration order
             own = klass.__dict__.get("__slots__", ())
             slots += [own] if isinstance(own, str) else list(own)
-        cls._params = tuple(s for s in dict.fromkeys(reversed(slots)) if not s.startswith("_"))
+        cls._params = tuple(s for s in dict.fromkeys(slots) if not s.startswith("_"))
 
     def forward(self, *xs: Any) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__}.forward")
@@ -506,38 +517,73 @@ class Op:
         return f"<op {self.name}({args})>"
 
     def __call__(self, *inputs: Any) -> Any:
-        # Unary and binary calls are unrolled: this is the hot path of every op.
-        n = len(inputs)
-        if n == 1:
-            x = inputs[0]
-            if not isinstance(x, Tensor):
-                return self.forward(x)
-            y = self.forward(x.data)
-            needs = _NEEDS1[x.requires_grad]
-        elif n == 2:
-            a, b = inputs
-            ta = isinstance(a, Tensor)
-            tb = isinstance(b, Tensor)
-            if not (ta or tb):
-                return self.forward(a, b)
-            y = self.forward(a.data if ta else a, b.data if tb else b)
-            needs = _NEEDS2[ta and a.requires_grad][tb and b.requires_grad]
-        else:
-            if not any(isinstance(x, Tensor) for x in inputs):
-                return self.forward(*inputs)
-            y = self.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
-            needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
-        if type(y) is not np.ndarray:
-            y = np.asarray(y)
-        if True in needs and _state.grad_enabled:
-            self.inputs = inputs
-            self.needs_grad = needs
-            self.scope = _state.scope
-            self._epoch = _modifications
-            if _state.anomaly:
-                _check_forward(self, inputs, y)
-            return _result(y, self)
-        return _result(y, None)
+        if len(inputs) == 1:
+            return apply_unary(self, inputs[0])
+        if len(inputs) == 2:
+            return apply_binary(self, *inputs)
+        if not any(isinstance(x, Tensor) for x in inputs):
+            return self.forward(*inputs)
+        y = self.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
+        needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+        return _finish(self, inputs, needs, y)
+
+
+# The hot path of every op, unrolled for one and two inputs. Built-in op functions call
+# these directly (a plain call is cheaper than going through Op.__call__).
+
+
+def apply_unary(op: Op, x: Any) -> Any:
+    """Run ``op`` on one input: an array for array input, a Tensor (recorded if needed) otherwise."""
+    if not isinstance(x, Tensor):
+        return op.forward(x)
+    y = op.forward(x.data)
+    if type(y) is not np.ndarray:
+        y = np.asarray(y)
+    if x.requires_grad:
+        recording = _state.recording
+        if recording is not None:
+            return _record(op, (x,), _NEEDS1[1], y, recording)
+    return _result(y, None)
+
+
+def apply_binary(op: Op, a: Any, b: Any) -> Any:
+    """Run ``op`` on two inputs, either of which may be a constant."""
+    ta = isinstance(a, Tensor)
+    tb = isinstance(b, Tensor)
+    if not (ta or tb):
+        return op.forward(a, b)
+    y = op.forward(a.data if ta else a, b.data if tb else b)
+    if type(y) is not np.ndarray:
+        y = np.asarray(y)
+    ra = ta and a.requires_grad
+    rb = tb and b.requires_grad
+    if ra or rb:
+        recording = _state.recording
+        if recording is not None:
+            return _record(op, (a, b), _NEEDS2[ra][rb], y, recording)
+    return _result(y, None)
+
+
+def _finish(op: Op, inputs: tuple[Any, ...], needs: tuple[bool, ...], y: Any) -> Tensor:
+    if type(y) is not np.ndarray:
+        y = np.asarray(y)
+    recording = _state.recording
+    if True in needs and recording is not None:
+        return _record(op, inputs, needs, y, recording)
+    return _result(y, None)
+
+
+def _record(
+    op: Op, inputs: tuple[Any, ...], needs: tuple[bool, ...], y: np.ndarray, recording: Any
+) -> Tensor:
+    """Link ``op`` into the graph and return its output tensor."""
+    op.inputs = inputs
+    op.needs_grad = needs
+    op.scope, anomaly = recording
+    op._epoch = _modifications
+    if anomaly:
+        _check_forward(op, inputs, y)
+    return _result(y, op)
 
 
 def _user_frames(stack: traceback.StackSummary) -> str:
@@ -720,6 +766,7 @@ def _backward(
 
     saved_mode = _state.grad_enabled
     _state.grad_enabled = create_graph  # first-order backward never records ops
+    _state.refresh()
     pop, push, take, peek = ready.pop, ready.append, acc.pop, acc.get
     watch = capture is not None
     anomaly = _state.anomaly
@@ -784,6 +831,7 @@ def _backward(
                     acc[x] = gx
     finally:
         _state.grad_enabled = saved_mode
+        _state.refresh()
 
 
 def _deliver(t: Tensor, g: Any, upstream: Any, create_graph: bool, capture: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, value
+from ..core import Op, apply_binary, apply_unary, value
 
 __all__ = [
     "add",
@@ -336,93 +336,93 @@ class Where(Op):
 
 def add(a: Any, b: Any) -> Any:
     """Elementwise ``a + b`` with broadcasting."""
-    return Add()(a, b)
+    return apply_binary(Add(), a, b)
 
 
 def subtract(a: Any, b: Any) -> Any:
     """Elementwise ``a - b`` with broadcasting."""
-    return Subtract()(a, b)
+    return apply_binary(Subtract(), a, b)
 
 
 def multiply(a: Any, b: Any) -> Any:
     """Elementwise ``a * b`` with broadcasting."""
-    return Multiply()(a, b)
+    return apply_binary(Multiply(), a, b)
 
 
 def divide(a: Any, b: Any) -> Any:
     """Elementwise ``a / b`` with broadcasting."""
-    return Divide()(a, b)
+    return apply_binary(Divide(), a, b)
 
 
 def power(a: Any, b: Any) -> Any:
     """Elementwise ``a ** b``; both may be tensors."""
-    return Power()(a, b)
+    return apply_binary(Power(), a, b)
 
 
 def negative(x: Any) -> Any:
-    return Negative()(x)
+    return apply_unary(Negative(), x)
 
 
 def exp(x: Any) -> Any:
-    return Exp()(x)
+    return apply_unary(Exp(), x)
 
 
 def log(x: Any) -> Any:
     """Natural logarithm. At 0 it gives -inf and an infinite gradient, as numpy does."""
-    return Log()(x)
+    return apply_unary(Log(), x)
 
 
 def sqrt(x: Any) -> Any:
     """Square root. At 0 it gives 0 and an infinite gradient, as numpy does."""
-    return Sqrt()(x)
+    return apply_unary(Sqrt(), x)
 
 
 def abs(x: Any) -> Any:  # noqa: A001 - numpy's name
     """Absolute value; the gradient at 0 is 0."""
-    return Abs()(x)
+    return apply_unary(Abs(), x)
 
 
 def sin(x: Any) -> Any:
-    return Sin()(x)
+    return apply_unary(Sin(), x)
 
 
 def cos(x: Any) -> Any:
-    return Cos()(x)
+    return apply_unary(Cos(), x)
 
 
 def tanh(x: Any) -> Any:
-    return Tanh()(x)
+    return apply_unary(Tanh(), x)
 
 
 def sigmoid(x: Any) -> Any:
     """1 / (1 + exp(-x)), finite with finite gradients for any x."""
-    return Sigmoid()(x)
+    return apply_unary(Sigmoid(), x)
 
 
 def relu(x: Any) -> Any:
     """max(x, 0); the gradient at 0 is 0."""
-    return Relu()(x)
+    return apply_unary(Relu(), x)
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
-    return LeakyRelu(negative_slope)(x)
+    return apply_unary(LeakyRelu(negative_slope), x)
 
 
 def maximum(a: Any, b: Any) -> Any:
     """Elementwise maximum; tied elements share the gradient equally."""
-    return Maximum()(a, b)
+    return apply_binary(Maximum(), a, b)
 
 
 def minimum(a: Any, b: Any) -> Any:
     """Elementwise minimum; tied elements share the gradient equally."""
-    return Minimum()(a, b)
+    return apply_binary(Minimum(), a, b)
 
 
 def clip(x: Any, min: float | None = None, max: float | None = None) -> Any:  # noqa: A002
     """Clip values to [min, max]; the gradient is 1 inside, bounds included, 0 outside."""
-    return Clip(min, max)(x)
+    return apply_unary(Clip(min, max), x)
 
 
 def where(condition: Any, a: Any, b: Any) -> Any:
     """``a`` where ``condition`` is true, else ``b`` (numpy's three-argument where)."""
-    return Where(condition)(a, b)
+    return apply_binary(Where(condition), a, b)

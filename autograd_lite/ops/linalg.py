@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op
+from ..core import Op, apply_binary, apply_unary
 
 __all__ = ["matmul"]
 
@@ -69,4 +69,4 @@ class MatMul(Op):
 
 def matmul(a: Any, b: Any) -> Any:
     """Matrix product like ``np.matmul`` (``a @ b``), batched with broadcasting."""
-    return MatMul()(a, b)
+    return apply_binary(MatMul(), a, b)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, value
+from ..core import Op, apply_binary, apply_unary, value
 from .elementwise import sigmoid
 from .reductions import softmax
 
@@ -331,4 +331,4 @@ def sigmoid_binary_cross_entropy(
                 f"{op}: pos_weight of shape {pw.shape} does not broadcast to the logits' "
                 f"shape {xv.shape}"
             ) from None
-    return SigmoidBinaryCrossEntropy(t, reduction, pw)(logits)
+    return apply_unary(SigmoidBinaryCrossEntropy(t, reduction, pw), logits)

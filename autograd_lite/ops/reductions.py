@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, value
+from ..core import Op, apply_binary, apply_unary, value
 from .elementwise import exp
 from .shape import broadcast_to
 
@@ -174,34 +174,34 @@ class LogSoftmax(_AlongAxis):
 
 def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
     """Sum over ``axis`` (None: all elements), like ``np.sum``."""
-    return Sum(axis, keepdims)(x)
+    return apply_unary(Sum(axis, keepdims), x)
 
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     """Mean over ``axis`` (None: all elements), like ``np.mean``."""
-    return Mean(axis, keepdims)(x)
+    return apply_unary(Mean(axis, keepdims), x)
 
 
 def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
     """Maximum over ``axis``; tied maxima share the gradient equally."""
-    return Max(axis, keepdims)(x)
+    return apply_unary(Max(axis, keepdims), x)
 
 
 def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
     """Minimum over ``axis``; tied minima share the gradient equally."""
-    return Min(axis, keepdims)(x)
+    return apply_unary(Min(axis, keepdims), x)
 
 
 def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     """log(sum(exp(x), axis)), stable for large logits (±1e4 in float32 and float64)."""
-    return Logsumexp(axis, keepdims)(x)
+    return apply_unary(Logsumexp(axis, keepdims), x)
 
 
 def softmax(x: Any, axis: int = -1) -> Any:
     """Softmax along ``axis`` (the class axis is the last by default)."""
-    return Softmax(axis)(x)
+    return apply_unary(Softmax(axis), x)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Any:
     """Log of the softmax along ``axis``, computed stably."""
-    return LogSoftmax(axis)(x)
+    return apply_unary(LogSoftmax(axis), x)

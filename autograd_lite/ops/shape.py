@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, Tensor
+from ..core import Op, apply_binary, apply_unary, Tensor
 
 __all__ = [
     "reshape",
@@ -253,25 +253,25 @@ class AsType(Op):
 
 def reshape(x: Any, shape: Sequence[int] | int) -> Any:
     """Like ``np.reshape``; one dimension may be -1."""
-    return Reshape((shape,) if isinstance(shape, (int, np.integer)) else shape)(x)
+    return apply_unary(Reshape((shape,) if isinstance(shape, (int, np.integer)) else shape), x)
 
 
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
     """Permute axes like ``np.transpose`` (reverse them when ``axes`` is None)."""
-    return Transpose(axes)(x)
+    return apply_unary(Transpose(axes), x)
 
 
 def expand_dims(x: Any, axis: int | tuple[int, ...]) -> Any:
-    return ExpandDims(axis)(x)
+    return apply_unary(ExpandDims(axis), x)
 
 
 def squeeze(x: Any, axis: int | tuple[int, ...] | None = None) -> Any:
-    return Squeeze(axis)(x)
+    return apply_unary(Squeeze(axis), x)
 
 
 def broadcast_to(x: Any, shape: Sequence[int]) -> Any:
     """Broadcast to ``shape`` (a read-only view for arrays)."""
-    return BroadcastTo(shape)(x)
+    return apply_unary(BroadcastTo(shape), x)
 
 
 def concatenate(xs: Sequence[Any], axis: int = 0) -> Any:
@@ -290,12 +290,12 @@ def stack(xs: Sequence[Any], axis: int = 0) -> Any:
 
 def getitem(x: Any, index: Any) -> Any:
     """``x[index]`` with numpy's basic and advanced indexing."""
-    return GetItem(index)(x)
+    return apply_unary(GetItem(index), x)
 
 
 def index_add(g: Any, index: Any, shape: Sequence[int]) -> Any:
     """Zeros of ``shape`` with ``g`` added at ``index`` (repeats accumulate): getitem's adjoint."""
-    return IndexAdd(index, shape)(g)
+    return apply_unary(IndexAdd(index, shape), g)
 
 
 def astype(x: Any, dtype: Any) -> Any:
@@ -303,4 +303,4 @@ def astype(x: Any, dtype: Any) -> Any:
     dt = np.dtype(dtype)
     if isinstance(x, Tensor) and dt.kind not in "fc":
         return Tensor(x.data.astype(dt))
-    return AsType(dt)(x)
+    return apply_unary(AsType(dt), x)
