@@ -533,7 +533,7 @@ class Op:
 
 
 def apply_unary(op: Op, x: Any) -> Any:
-    """Run ``op`` on one input: an array for array input, a Tensor (recorded if needed) otherwise."""
+    """Run ``op`` on one input: a plain result for an array, else a Tensor (recorded if needed)."""
     if not isinstance(x, Tensor):
         return op.forward(x)
     y = op.forward(x.data)

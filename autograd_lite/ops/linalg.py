@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, apply_binary, apply_unary
+from ..core import Op, apply_binary
 
 __all__ = ["matmul"]
 

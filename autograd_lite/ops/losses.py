@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, apply_binary, apply_unary, value
+from ..core import Op, apply_unary, value
 from .elementwise import sigmoid
 from .reductions import softmax
 

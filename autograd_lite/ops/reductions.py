@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, apply_binary, apply_unary, value
+from ..core import Op, apply_unary, value
 from .elementwise import exp
 from .shape import broadcast_to
 

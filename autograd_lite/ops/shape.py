@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, apply_binary, apply_unary, Tensor
+from ..core import Op, Tensor, apply_unary
 
 __all__ = [
     "reshape",

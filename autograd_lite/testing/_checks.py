@@ -25,7 +25,10 @@ from autograd_lite.testing._report import (
 Fn = Callable[..., Any]
 
 _PROBES = 3  # random projections per (output, input) pair in fast mode
-_ROUNDOFF = 1e-9  # relative slack when two analytical results must agree exactly in theory
+# Slack when two analytical results must agree exactly in theory: relative to their scale,
+# with an absolute floor for results that are zero up to roundoff (softmax over one class).
+_ROUNDOFF = 1e-9
+_ROUNDOFF_FLOOR = 1e-12
 
 
 def _is_checked(x: Any) -> bool:
@@ -208,7 +211,7 @@ def _unit(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
 def _differ(a: np.ndarray, b: np.ndarray) -> int | None:
     """Flat index where a and b differ beyond roundoff, or None."""
     scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
-    found = worst_entry(np.abs(a - b), _ROUNDOFF * (scale + np.abs(b)) + 1e-300)
+    found = worst_entry(np.abs(a - b), _ROUNDOFF * (scale + np.abs(b)) + _ROUNDOFF_FLOOR)
     return None if found is None else found[1]
 
 
