@@ -56,20 +56,26 @@ def numpy_side(kind: str, size: int, n_ops: int) -> Side:
     return Side(step, lambda out: {"y": out[0], "grad x": out[1]})
 
 
+def graph_chain(x: Any, kind: str, n_ops: int, tanh: Any) -> Any:
+    """The forward chain, written once for autograd_lite and torch tensors."""
+    y = x
+    if kind == "mul_add":
+        for _ in range(n_ops // 2):
+            y = y * MUL
+            y = y + ADD
+    else:
+        for _ in range(n_ops):
+            y = tanh(y)
+    return y
+
+
 def ag_side(ag: Any, kind: str, size: int, n_ops: int) -> Side:
     x = ag.tensor(np.full(size, 0.5), requires_grad=True)
     seed = np.ones(size)
 
     def step() -> Any:
         x.grad = None
-        y = x
-        if kind == "mul_add":
-            for _ in range(n_ops // 2):
-                y = y * MUL
-                y = y + ADD
-        else:
-            for _ in range(n_ops):
-                y = ag.tanh(y)
+        y = graph_chain(x, kind, n_ops, ag.tanh)
         y.backward(seed)
         return y
 
@@ -82,14 +88,7 @@ def torch_side(torch: Any, kind: str, size: int, n_ops: int) -> Side:
 
     def step() -> Any:
         x.grad = None
-        y = x
-        if kind == "mul_add":
-            for _ in range(n_ops // 2):
-                y = y * MUL
-                y = y + ADD
-        else:
-            for _ in range(n_ops):
-                y = torch.tanh(y)
+        y = graph_chain(x, kind, n_ops, torch.tanh)
         y.backward(seed)
         return y
 

@@ -24,6 +24,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from benchmarks import SIDES
 from benchmarks.harness import Libraries, Side, record, run_timed
 from benchmarks.workloads.mlp import (
+    ag_training_side,
     graph_loss,
     init_params,
     numpy_mlp_backward,
@@ -31,6 +32,7 @@ from benchmarks.workloads.mlp import (
     numpy_sgd,
     numpy_softmax_ce,
     state_arrays,
+    torch_training_side,
 )
 
 BATCH, LR, DTYPE = 64, 0.01, "float32"
@@ -142,47 +144,16 @@ def ag_side(ag: Any, X: np.ndarray, y: np.ndarray, conv: list, head: list) -> Si
     F = importlib.import_module("autograd_lite.nn.functional")
     Xt = ag.tensor(X)
     ps = [ag.tensor(p.copy(), requires_grad=True) for p in conv + head]
-
-    def step() -> Any:
-        for p in ps:
-            p.grad = None
-        loss = lenet_loss(
-            F.conv2d, F.max_pool2d, ag.relu, ag.softmax_cross_entropy, ag.sum, Xt, y, ps
-        )
-        loss.backward()
-        for p in ps:
-            p.data -= LR * p.grad.data
-        return loss
-
-    return Side(
-        step,
-        lambda loss: state_arrays(loss.data, [p.data for p in ps], [p.grad.data for p in ps]),
-    )
+    fns = F.conv2d, F.max_pool2d, ag.relu, ag.softmax_cross_entropy, ag.sum
+    return ag_training_side(ps, lambda: lenet_loss(*fns, Xt, y, ps), LR)
 
 
 def torch_side(torch: Any, X: np.ndarray, y: np.ndarray, conv: list, head: list) -> Side:
     F = torch.nn.functional
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
     ps = [torch.tensor(p, requires_grad=True) for p in conv + head]
-
-    def step() -> Any:
-        for p in ps:
-            p.grad = None
-        loss = lenet_loss(
-            F.conv2d, F.max_pool2d, torch.relu, F.cross_entropy, torch.sum, Xt, yt, ps
-        )
-        loss.backward()
-        with torch.no_grad():
-            for p in ps:
-                p.add_(p.grad, alpha=-LR)
-        return loss
-
-    return Side(
-        step,
-        lambda loss: state_arrays(
-            loss.detach().numpy(), [p.detach().numpy() for p in ps], [p.grad.numpy() for p in ps]
-        ),
-    )
+    fns = F.conv2d, F.max_pool2d, torch.relu, F.cross_entropy, torch.sum
+    return torch_training_side(torch, ps, lambda: lenet_loss(*fns, Xt, yt, ps), LR)
 
 
 def run(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:

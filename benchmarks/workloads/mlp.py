@@ -17,6 +17,7 @@ requested dtype, so a silent float32 -> float64 upcast fails the benchmark.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -138,15 +139,13 @@ def graph_loss(
     return loss
 
 
-def ag_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float) -> Side:
-    Xt = ag.tensor(X)
-    ps = [ag.tensor(p.copy(), requires_grad=True) for p in params]
-    layers = list(zip(ps[0::2], ps[1::2]))
+def ag_training_side(ps: list, loss_fn: Callable[[], Any], lr: float) -> Side:
+    """autograd_lite training step: clear gradients, ``loss_fn()``, backward, SGD on ``.data``."""
 
     def step() -> Any:
         for p in ps:
             p.grad = None
-        loss = graph_loss(ag.relu, ag.softmax_cross_entropy, ag.sum, Xt, y, layers, reg)
+        loss = loss_fn()
         loss.backward()
         for p in ps:
             p.data -= lr * p.grad.data
@@ -158,18 +157,13 @@ def ag_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr:
     )
 
 
-def torch_side(
-    torch: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float
-) -> Side:
-    cross_entropy = torch.nn.functional.cross_entropy
-    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-    ps = [torch.tensor(p, requires_grad=True) for p in params]
-    layers = list(zip(ps[0::2], ps[1::2]))
+def torch_training_side(torch: Any, ps: list, loss_fn: Callable[[], Any], lr: float) -> Side:
+    """The same for PyTorch (the update is ``add_`` under ``no_grad``, as torch.optim.SGD)."""
 
     def step() -> Any:
         for p in ps:
             p.grad = None
-        loss = graph_loss(torch.relu, cross_entropy, torch.sum, Xt, yt, layers, reg)
+        loss = loss_fn()
         loss.backward()
         with torch.no_grad():
             for p in ps:
@@ -182,6 +176,24 @@ def torch_side(
             loss.detach().numpy(), [p.detach().numpy() for p in ps], [p.grad.numpy() for p in ps]
         ),
     )
+
+
+def ag_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float) -> Side:
+    Xt = ag.tensor(X)
+    ps = [ag.tensor(p.copy(), requires_grad=True) for p in params]
+    layers = list(zip(ps[0::2], ps[1::2]))
+    loss_fn = ag.relu, ag.softmax_cross_entropy, ag.sum
+    return ag_training_side(ps, lambda: graph_loss(*loss_fn, Xt, y, layers, reg), lr)
+
+
+def torch_side(
+    torch: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float
+) -> Side:
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    ps = [torch.tensor(p, requires_grad=True) for p in params]
+    layers = list(zip(ps[0::2], ps[1::2]))
+    loss_fn = torch.relu, torch.nn.functional.cross_entropy, torch.sum
+    return torch_training_side(torch, ps, lambda: graph_loss(*loss_fn, Xt, yt, layers, reg), lr)
 
 
 def nn_arrays(loss: Any, linears: list, as_array: Any) -> dict[str, np.ndarray]:
