@@ -50,23 +50,15 @@ class Adagrad(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def _validate_group(self, group: dict[str, Any]) -> None:
-        super()._validate_group(group)
-        for key in ("lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
-            if not group[key] >= 0.0:
-                raise ValueError(f"Adagrad: invalid {key} {group[key]!r}, expected >= 0")
+    _nonnegative = ("lr_decay", "weight_decay", "initial_accumulator_value", "eps")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, lr_decay, eps = float(group["lr"]), float(group["lr_decay"]), float(group["eps"])
         weight_decay = float(group["weight_decay"])
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            data, g = p.data, p.grad.data
-            state = self.state.get(id(p))
-            if state is None:
-                init = float(group["initial_accumulator_value"])
-                state = self.state[id(p)] = {"step": 0, "sum": np.full_like(data, init)}
+        init = float(group["initial_accumulator_value"])
+        for data, g, state in self._with_grads(group):
+            if not state:
+                state.update(step=0, sum=np.full_like(data, init))
             state["step"] = t = state["step"] + 1
             if weight_decay:
                 g = g + weight_decay * data

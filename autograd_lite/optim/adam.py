@@ -48,33 +48,23 @@ class Adam(Optimizer):
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay)
         super().__init__(params, defaults)
 
+    _nonnegative = ("eps", "weight_decay")
+
     def _validate_group(self, group: dict[str, Any]) -> None:
         super()._validate_group(group)
-        name = type(self).__name__
         betas = group["betas"]
         if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"{name}: betas must be two numbers in [0, 1), got {betas!r}")
-        if not group["eps"] >= 0.0 or not group["weight_decay"] >= 0.0:
             raise ValueError(
-                f"{name}: eps and weight_decay must be >= 0, got eps={group['eps']}, "
-                f"weight_decay={group['weight_decay']}"
+                f"{type(self).__name__}: betas must be two numbers in [0, 1), got {betas!r}"
             )
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, eps = float(group["lr"]), float(group["eps"])
         weight_decay = float(group["weight_decay"])
         beta1, beta2 = (float(b) for b in group["betas"])
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            data, g = p.data, p.grad.data
-            state = self.state.get(id(p))
-            if state is None:
-                state = self.state[id(p)] = {
-                    "step": 0,
-                    "exp_avg": np.zeros_like(data),
-                    "exp_avg_sq": np.zeros_like(data),
-                }
+        for data, g, state in self._with_grads(group):
+            if not state:
+                state.update(step=0, exp_avg=np.zeros_like(data), exp_avg_sq=np.zeros_like(data))
             state["step"] = t = state["step"] + 1
             if weight_decay:
                 if self._decoupled:

@@ -9,7 +9,7 @@ version counter) so that a graph that saved their old values can notice.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -84,10 +84,30 @@ class Optimizer:
         self._validate_group(group)
         self.param_groups.append(group)
 
+    # Options that must be >= 0 (the learning rate always is); subclasses name theirs.
+    _nonnegative: tuple[str, ...] = ()
+
     def _validate_group(self, group: dict[str, Any]) -> None:
         """Check a group's options; subclasses extend this with their own checks."""
+        name = type(self).__name__
         if not group["lr"] >= 0.0:
-            raise ValueError(f"{type(self).__name__}: invalid learning rate {group['lr']!r}")
+            raise ValueError(f"{name}: invalid learning rate {group['lr']!r}")
+        for key in self._nonnegative:
+            if not group[key] >= 0.0:
+                raise ValueError(f"{name}: invalid {key} {group[key]!r}, expected >= 0")
+
+    def _with_grads(self, group: dict[str, Any]) -> Iterator[tuple[np.ndarray, Any, dict]]:
+        """``(parameter array, gradient array, state)`` for each parameter that has a gradient.
+
+        The state dict is the parameter's own, created empty on its first step.
+        """
+        state = self.state
+        for p in group["params"]:
+            if p.grad is not None:
+                st = state.get(id(p))
+                if st is None:
+                    st = state[id(p)] = {}
+                yield p.data, p.grad.data, st
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (``None``, PyTorch's default), or zero them in place."""

@@ -55,27 +55,15 @@ class RMSprop(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def _validate_group(self, group: dict[str, Any]) -> None:
-        super()._validate_group(group)
-        for key in ("alpha", "eps", "weight_decay", "momentum"):
-            if not group[key] >= 0.0:
-                raise ValueError(f"RMSprop: invalid {key} {group[key]!r}, expected >= 0")
+    _nonnegative = ("alpha", "eps", "weight_decay", "momentum")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])
         weight_decay, momentum = float(group["weight_decay"]), float(group["momentum"])
         centered = group["centered"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            data, g = p.data, p.grad.data
-            state = self.state.get(id(p))
-            if state is None:
-                state = self.state[id(p)] = {"step": 0, "square_avg": np.zeros_like(data)}
-                if momentum:
-                    state["momentum_buffer"] = np.zeros_like(data)
-                if centered:
-                    state["grad_avg"] = np.zeros_like(data)
+        for data, g, state in self._with_grads(group):
+            if not state:
+                state.update(step=0, square_avg=np.zeros_like(data))
             state["step"] += 1
             if weight_decay:
                 g = g + weight_decay * data
@@ -83,7 +71,7 @@ class RMSprop(Optimizer):
             v *= alpha
             v += (1.0 - alpha) * (g * g)
             if centered:
-                g_avg = state["grad_avg"]
+                g_avg = _buffer(state, "grad_avg", data)
                 g_avg *= alpha
                 g_avg += (1.0 - alpha) * g
                 avg = np.sqrt(v - g_avg * g_avg)
@@ -91,9 +79,17 @@ class RMSprop(Optimizer):
                 avg = np.sqrt(v)
             avg += eps
             if momentum:
-                buf = state["momentum_buffer"]
+                buf = _buffer(state, "momentum_buffer", data)
                 buf *= momentum
                 buf += g / avg
                 data -= lr * buf
             else:
                 data -= lr * (g / avg)
+
+
+def _buffer(state: dict[str, Any], key: str, like: np.ndarray) -> np.ndarray:
+    """``state[key]``, made zeros on first use (a group may turn an option on later)."""
+    buf = state.get(key)
+    if buf is None:
+        buf = state[key] = np.zeros_like(like)
+    return buf

@@ -55,11 +55,10 @@ class SGD(Optimizer):
         )
         super().__init__(params, defaults)
 
+    _nonnegative = ("momentum", "weight_decay")
+
     def _validate_group(self, group: dict[str, Any]) -> None:
         super()._validate_group(group)
-        for key in ("momentum", "weight_decay"):
-            if not group[key] >= 0.0:
-                raise ValueError(f"SGD: invalid {key} {group[key]!r}, expected >= 0")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError(
                 "SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got "
@@ -79,14 +78,10 @@ class SGD(Optimizer):
             return
         damp = 1.0 - float(group["dampening"])
         nesterov = group["nesterov"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            data, g = p.data, p.grad.data
+        for data, g, state in self._with_grads(group):
             if weight_decay:
                 g = g + weight_decay * data
             if momentum:
-                state = self.state.setdefault(id(p), {})
                 buf = state.get("momentum_buffer")
                 if buf is None:
                     buf = state["momentum_buffer"] = np.array(g, dtype=data.dtype)
