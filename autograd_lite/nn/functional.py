@@ -59,12 +59,26 @@ def _check_reduction(fn: str, reduction: str) -> None:
 
 
 def softmax(x: Any, dim: int = -1) -> Any:
-    """Softmax along ``dim`` (``ag.softmax(x, axis=dim)``)."""
+    """Softmax along ``dim`` (``ag.softmax(x, axis=dim)``).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> softmax(np.array([0.0, np.log(3.0)])).round(3).tolist()
+    [0.25, 0.75]
+    """
     return ops.softmax(x, axis=dim)
 
 
 def log_softmax(x: Any, dim: int = -1) -> Any:
-    """Log-softmax along ``dim`` (``ag.log_softmax(x, axis=dim)``)."""
+    """Log-softmax along ``dim`` (``ag.log_softmax(x, axis=dim)``).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> np.exp(log_softmax(np.array([[1.0, 1.0]]), dim=1)).tolist()
+    [[0.5, 0.5]]
+    """
     return ops.log_softmax(x, axis=dim)
 
 
@@ -184,6 +198,13 @@ def cross_entropy(
     """Softmax cross-entropy of logits (class axis last): ``ag.softmax_cross_entropy``, one op.
 
     ``target`` holds class indices, or class probabilities of the logits' shape.
+    Defaults as PyTorch: labels equal to ``ignore_index`` (-100) count for nothing.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> round(float(cross_entropy(np.zeros((2, 4)), np.array([1, 3]))), 6)  # log(4)
+    1.386294
     """
     return ops.softmax_cross_entropy(
         input,
@@ -202,7 +223,14 @@ def binary_cross_entropy_with_logits(
     reduction: str = "mean",
     pos_weight: Any = None,
 ) -> Any:
-    """Binary cross-entropy of ``sigmoid(input)``: ``ag.sigmoid_binary_cross_entropy``, one op."""
+    """Binary cross-entropy of ``sigmoid(input)``: ``ag.sigmoid_binary_cross_entropy``, one op.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> round(float(binary_cross_entropy_with_logits(np.zeros(2), np.array([0.0, 1.0]))), 6)
+    0.693147
+    """
     return ops.sigmoid_binary_cross_entropy(
         input, target, reduction=reduction, pos_weight=pos_weight
     )

@@ -30,7 +30,8 @@ class Module:
     name under which the module was registered in its parent (``"0"``, ``"encoder"``);
     scopes nest, so ops made inside carry the module path (``"encoder.0"``), the same
     prefix as ``named_parameters()``. A module that was never registered in a parent
-    (the root model) opens no scope.
+    (the root model) opens no scope; one registered in several places uses the name
+    of its latest registration.
 
     Example
     -------
