@@ -29,7 +29,7 @@ from autograd_lite import ops
 from autograd_lite.core import value
 from autograd_lite.creation import as_rng
 from autograd_lite.nn.init import RNGLike
-from autograd_lite.nn.layer_ops import avg_pool2d, conv2d, linear, max_pool2d
+from autograd_lite.nn.layer_ops import _shape, avg_pool2d, conv2d, linear, max_pool2d
 from autograd_lite.ops import leaky_relu, relu, sigmoid, tanh
 
 __all__ = [
@@ -101,7 +101,7 @@ def dropout(x: Any, p: float = 0.5, training: bool = True, rng: RNGLike = None) 
         return x
     data = value(x)
     dtype = data.dtype if np.asarray(data).dtype.kind == "f" else np.float64
-    keep = as_rng(rng).random(np.shape(data)) >= p
+    keep = as_rng(rng).random(_shape(data)) >= p
     mask = keep.astype(dtype)
     if p < 1.0:
         mask *= 1.0 / (1.0 - p)
@@ -118,9 +118,9 @@ def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Any:  # noqa: 
     2.0
     """
     _check_reduction("mse_loss", reduction)
-    if np.shape(input) != np.shape(target):
+    if _shape(input) != _shape(target):
         raise ValueError(
-            f"mse_loss: input shape {np.shape(input)} and target shape {np.shape(target)} "
+            f"mse_loss: input shape {_shape(input)} and target shape {_shape(target)} "
             "differ; expected equal shapes"
         )
     d = input - target
@@ -152,7 +152,7 @@ def nll_loss(
     0.399254
     """
     _check_reduction("nll_loss", reduction)
-    shape = np.shape(input)
+    shape = _shape(input)
     t = np.asarray(value(target))
     if len(shape) < 1 or t.shape != shape[:-1]:
         raise ValueError(

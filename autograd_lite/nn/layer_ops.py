@@ -35,6 +35,12 @@ IntPair = int | tuple[int, int]
 Pair = tuple[int, int]
 
 
+def _shape(x: Any) -> tuple[int, ...]:
+    """``np.shape`` without the detour through ``__array_function__`` for Tensors (hot path)."""
+    shape = getattr(x, "shape", None)
+    return shape if shape is not None else np.shape(x)
+
+
 def _pair(v: Any, what: str, fn: str, minimum: int) -> Pair:
     pair = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
     if len(pair) != 2 or not all(
@@ -111,7 +117,7 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Any:
     >>> linear(np.ones((2, 3)), np.ones((4, 3)), np.zeros(4)).shape
     (2, 4)
     """
-    ws, xs = np.shape(weight), np.shape(x)
+    ws, xs = _shape(weight), _shape(x)
     if len(ws) != 2 or not xs or xs[-1] != ws[1]:
         raise ValueError(
             f"linear: input of shape {xs} does not fit weight of shape {ws}; expected "
@@ -119,8 +125,8 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Any:
         )
     if bias is None:
         return Linear()(x, weight)
-    if np.shape(bias) != (ws[0],):
-        raise ValueError(f"linear: bias must have shape ({ws[0]},), got {np.shape(bias)}")
+    if _shape(bias) != (ws[0],):
+        raise ValueError(f"linear: bias must have shape ({ws[0]},), got {_shape(bias)}")
     return Linear()(x, weight, bias)
 
 
@@ -219,8 +225,8 @@ class Conv2dGradWeight(_ConvOp):
 
 
 def _check_nchw(fn: str, x: Any, what: str = "input") -> None:
-    if np.ndim(x) != 4:
-        raise ValueError(f"{fn}: {what} must be 4-D (N, C, H, W), got shape {np.shape(x)}")
+    if len(_shape(x)) != 4:
+        raise ValueError(f"{fn}: {what} must be 4-D (N, C, H, W), got shape {_shape(x)}")
 
 
 def conv2d(x: Any, weight: Any, bias: Any = None, stride: IntPair = 1, padding: IntPair = 0) -> Any:
@@ -240,7 +246,7 @@ def conv2d(x: Any, weight: Any, bias: Any = None, stride: IntPair = 1, padding: 
     p = _pair(padding, "padding", "conv2d", 0)
     _check_nchw("conv2d", x)
     _check_nchw("conv2d", weight, "weight")
-    xs, ws = np.shape(x), np.shape(weight)
+    xs, ws = _shape(x), _shape(weight)
     if xs[1] != ws[1]:
         raise ValueError(
             f"conv2d: input has {xs[1]} channels (shape {xs}) but weight expects {ws[1]} "
@@ -253,8 +259,8 @@ def conv2d(x: Any, weight: Any, bias: Any = None, stride: IntPair = 1, padding: 
         )
     if bias is None:
         return Conv2d(s, p)(x, weight)
-    if np.shape(bias) != (ws[0],):
-        raise ValueError(f"conv2d: bias must have shape ({ws[0]},), got {np.shape(bias)}")
+    if _shape(bias) != (ws[0],):
+        raise ValueError(f"conv2d: bias must have shape ({ws[0]},), got {_shape(bias)}")
     return Conv2d(s, p)(x, weight, bias)
 
 
@@ -277,11 +283,11 @@ def _pool_args(fn: str, x: Any, kernel_size: IntPair, stride: Any, padding: IntP
     _check_nchw(fn, x)
     if p[0] > k[0] // 2 or p[1] > k[1] // 2:
         raise ValueError(f"{fn}: padding {p} must be at most half the kernel size {k}")
-    h, w = np.shape(x)[2:]
+    h, w = _shape(x)[2:]
     if h + 2 * p[0] < k[0] or w + 2 * p[1] < k[1]:
         raise ValueError(
             f"{fn}: kernel {k} is larger than the padded input {h + 2 * p[0]}x{w + 2 * p[1]} "
-            f"(input shape {np.shape(x)}, padding {p})"
+            f"(input shape {_shape(x)}, padding {p})"
         )
     return k, s, p
 
@@ -335,23 +341,23 @@ class MaxPool2d(_PoolOp):
 class MaxPool2dBackward(_PoolOp):
     """Scatter each window's gradient to the position of its maximum (adding where windows meet)."""
 
-    __slots__ = ("_index", "_shape")
+    __slots__ = ("_index", "_x_shape")
     name = "max_pool2d_backward"
 
     def __init__(self, kernel_size: Pair, stride: Pair, padding: Pair, index, shape) -> None:
         super().__init__(kernel_size, stride, padding)
         self._index = index
-        self._shape = tuple(shape)
+        self._x_shape = tuple(shape)
 
     def forward(self, g: np.ndarray) -> np.ndarray:
-        size = int(np.prod(self._shape))
+        size = int(np.prod(self._x_shape))
         if self.stride[0] >= self.kernel_size[0] and self.stride[1] >= self.kernel_size[1]:
             out = np.zeros(size, dtype=g.dtype)  # windows do not overlap: positions are distinct
             out[self._index.reshape(-1)] = g.reshape(-1)
         else:
             out = np.bincount(self._index.reshape(-1), weights=g.reshape(-1), minlength=size)
             out = out.astype(g.dtype, copy=False)
-        return out.reshape(self._shape)
+        return out.reshape(self._x_shape)
 
     def backward(self, h, y, g):
         return MaxPool2d(self.kernel_size, self.stride, self.padding, self._index)(h)

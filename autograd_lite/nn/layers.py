@@ -17,6 +17,7 @@ from autograd_lite.core import value
 from autograd_lite.creation import as_rng
 from autograd_lite.nn import functional as F
 from autograd_lite.nn import init
+from autograd_lite.nn.layer_ops import _shape
 from autograd_lite.nn.module import Module
 from autograd_lite.nn.parameter import Parameter
 from autograd_lite.ops import getitem, reshape
@@ -165,7 +166,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x: Any) -> Any:
-        shape = np.shape(x)
+        shape = _shape(x)
         start, end = self.start_dim % max(len(shape), 1), self.end_dim % max(len(shape), 1)
         if not shape or start > end:
             raise ValueError(

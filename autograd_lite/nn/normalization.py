@@ -8,6 +8,7 @@ import numpy as np
 
 from autograd_lite.core import value
 from autograd_lite.nn import init
+from autograd_lite.nn.layer_ops import _shape
 from autograd_lite.nn.module import Module
 from autograd_lite.nn.parameter import Parameter
 
@@ -70,7 +71,7 @@ class _BatchNorm(Module):
 
     def forward(self, x: Any) -> Any:
         name = type(self).__name__
-        shape = np.shape(x)
+        shape = _shape(x)
         if len(shape) not in self._ndims or shape[1] != self.num_features:
             raise ValueError(
                 f"{name}: expected input with {' or '.join(map(str, self._ndims))} dimensions "
@@ -190,9 +191,9 @@ class LayerNorm(Module):
 
     def forward(self, x: Any) -> Any:
         k = len(self.normalized_shape)
-        if tuple(np.shape(x)[-k:]) != self.normalized_shape or np.ndim(x) < k:
+        if tuple(_shape(x)[-k:]) != self.normalized_shape or len(_shape(x)) < k:
             raise ValueError(
-                f"LayerNorm: input shape {np.shape(x)} does not end with normalized_shape "
+                f"LayerNorm: input shape {_shape(x)} does not end with normalized_shape "
                 f"{self.normalized_shape}"
             )
         y, _ = _normalize(x, tuple(range(-k, 0)), self.eps)
