@@ -99,10 +99,9 @@ def dropout(x: Any, p: float = 0.5, training: bool = True, rng: RNGLike = None) 
         raise ValueError(f"dropout: p must be in [0, 1], got {p!r}")
     if not training or p == 0.0:
         return x
-    data = value(x)
-    dtype = data.dtype if np.asarray(data).dtype.kind == "f" else np.float64
-    keep = as_rng(rng).random(_shape(data)) >= p
-    mask = keep.astype(dtype)
+    data = np.asarray(value(x))
+    keep = as_rng(rng).random(data.shape) >= p
+    mask = keep.astype(data.dtype if data.dtype.kind == "f" else np.float64)
     if p < 1.0:
         mask *= 1.0 / (1.0 - p)
     return x * mask
