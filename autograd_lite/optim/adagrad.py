@@ -32,6 +32,8 @@ class Adagrad(Optimizer):
     [0.9]
     """
 
+    _nonnegative = ("lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+
     def __init__(
         self,
         params: ParamsLike,
@@ -49,8 +51,6 @@ class Adagrad(Optimizer):
             eps=eps,
         )
         super().__init__(params, defaults)
-
-    _nonnegative = ("lr_decay", "weight_decay", "initial_accumulator_value", "eps")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, lr_decay, eps = float(group["lr"]), float(group["lr_decay"]), float(group["eps"])

@@ -37,6 +37,8 @@ class Adam(Optimizer):
     # AdamW shrinks the parameter instead of adding weight_decay * p to the gradient.
     _decoupled = False
 
+    _nonnegative = ("eps", "weight_decay")
+
     def __init__(
         self,
         params: ParamsLike,
@@ -47,8 +49,6 @@ class Adam(Optimizer):
     ) -> None:
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay)
         super().__init__(params, defaults)
-
-    _nonnegative = ("eps", "weight_decay")
 
     def _validate_group(self, group: dict[str, Any]) -> None:
         super()._validate_group(group)

@@ -35,6 +35,8 @@ class RMSprop(Optimizer):
     [0.9]
     """
 
+    _nonnegative = ("alpha", "eps", "weight_decay", "momentum")
+
     def __init__(
         self,
         params: ParamsLike,
@@ -54,8 +56,6 @@ class RMSprop(Optimizer):
             centered=centered,
         )
         super().__init__(params, defaults)
-
-    _nonnegative = ("alpha", "eps", "weight_decay", "momentum")
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])

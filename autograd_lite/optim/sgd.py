@@ -37,6 +37,8 @@ class SGD(Optimizer):
     [0.46, -0.92]
     """
 
+    _nonnegative = ("momentum", "weight_decay")
+
     def __init__(
         self,
         params: ParamsLike,
@@ -54,8 +56,6 @@ class SGD(Optimizer):
             nesterov=nesterov,
         )
         super().__init__(params, defaults)
-
-    _nonnegative = ("momentum", "weight_decay")
 
     def _validate_group(self, group: dict[str, Any]) -> None:
         super()._validate_group(group)
