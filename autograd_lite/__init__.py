@@ -10,7 +10,7 @@
 
 from typing import Any
 
-from . import data, ops
+from . import data, nn, ops, optim
 from .core import (
     Op,
     Tensor,
@@ -55,6 +55,8 @@ __all__ = [
     "rand",
     "ops",
     "data",
+    "nn",
+    "optim",
     "save",
     "load",
     *_ops_all,

@@ -17,7 +17,7 @@ import copy
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ContextDecorator, contextmanager
+from contextlib import ContextDecorator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -140,22 +140,30 @@ class detect_anomaly(_ModeSwitch):
         super().__init__(mode)
 
 
-@contextmanager
-def name_scope(name: str) -> Iterator[str]:
+class name_scope:
     """Ops created inside carry the scope path (``"encoder.0"``); scopes nest with dots.
+
+    A small class rather than a generator: modules open one per call, on the hot path.
 
     >>> import autograd_lite as ag
     >>> with ag.name_scope("encoder"), ag.name_scope("0"):
     ...     ag.current_scope()
     'encoder.0'
     """
-    outer = _state.scope
-    _state.scope = f"{outer}.{name}" if outer else str(name)
-    _state.refresh()
-    try:
-        yield _state.scope
-    finally:
-        _state.scope = outer
+
+    __slots__ = ("name", "_outer")
+
+    def __init__(self, name: str) -> None:
+        self.name = str(name)
+
+    def __enter__(self) -> str:
+        self._outer = outer = _state.scope
+        _state.scope = scope = f"{outer}.{self.name}" if outer else self.name
+        _state.refresh()
+        return scope
+
+    def __exit__(self, *exc: object) -> None:
+        _state.scope = self._outer
         _state.refresh()
 
 
@@ -197,7 +205,18 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "op", "name", "_version", "_retains_grad")
+    __slots__ = (
+        "data",
+        "grad",
+        "requires_grad",
+        "op",
+        "name",
+        "_version",
+        "_retains_grad",
+        "_pass",  # the backward pass that last counted this tensor's consumers
+        "_pending",  # consumers whose gradient has not arrived yet, in that pass
+        "_gsum",  # the sum of the gradients that have arrived, in that pass
+    )
     __array_priority__ = 1000.0
 
     def __init__(
@@ -219,6 +238,9 @@ class Tensor:
         self.name: str | None = name
         self._version = 0
         self._retains_grad = False
+        self._pass: object = None
+        self._pending = 0
+        self._gsum: Any = None
 
     __hash__ = object.__hash__  # __eq__ is elementwise, so hash by identity as PyTorch does
 
@@ -434,6 +456,9 @@ def _result(data: np.ndarray, op: Op | None) -> Tensor:
     t.name = None
     t._version = 0
     t._retains_grad = False
+    t._pass = None
+    t._pending = 0
+    t._gsum = None
     return t
 
 
@@ -694,14 +719,19 @@ def _as_root_grad(out: Tensor, g: Any, create_graph: bool) -> Any:
     return g
 
 
-def _count_consumers(roots: Sequence[Tensor]) -> dict[Tensor, int]:
-    """Pass 1: for every non-leaf tensor reachable from the roots, how many ops consume it."""
-    pending: dict[Tensor, int] = {}
+def _count_consumers(roots: Sequence[Tensor], token: object) -> None:
+    """Pass 1: count, on each non-leaf tensor reachable from the roots, the ops that consume it.
+
+    Counts live on the tensors (no dict to hash into, nothing left behind); ``token`` marks
+    the tensors this backward has seen, so an earlier, interrupted backward cannot confuse it.
+    """
     stack = []
     clock = _modifications
     for r in roots:
-        if r.op is not None and r not in pending:
-            pending[r] = 0
+        if r.op is not None and r._pass is not token:
+            r._pass = token
+            r._pending = 0
+            r._gsum = None
             stack.append(r)
     while stack:
         t = stack.pop()
@@ -713,12 +743,13 @@ def _count_consumers(roots: Sequence[Tensor]) -> dict[Tensor, int]:
             _check_unmodified(op, t)  # type: ignore[arg-type]
         for x in inputs:
             if isinstance(x, Tensor) and x.op is not None:
-                if x in pending:
-                    pending[x] += 1
+                if x._pass is token:
+                    x._pending += 1
                 else:
-                    pending[x] = 1
+                    x._pass = token
+                    x._pending = 1
+                    x._gsum = None
                     stack.append(x)
-    return pending
 
 
 def _check_unmodified(op: Op, out: Tensor) -> None:
@@ -753,28 +784,29 @@ def _backward(
                 "requires grad, or it ran under no_grad)"
             )
     grads = [_as_root_grad(r, g, create_graph) for r, g in zip(roots, root_grads)]
-    pending = _count_consumers(roots)
-    # acc holds partial sums for tensors still waiting on consumers; a tensor whose last
-    # consumer is done goes on the ready stack together with its total gradient.
-    acc: dict[Tensor, Any] = {}
+    _count_consumers(roots, object())
+    # Each non-leaf tensor sums its incoming gradients in _gsum; once its last consumer is
+    # done it goes on the ready stack, and its op turns that sum into its inputs' gradients.
     for r, g in zip(roots, grads):
         if r.op is None:
-            _deliver(r, g, None, create_graph, capture)
+            _deliver(r, g, g, create_graph, capture)  # g may be the caller's array: copy it
         else:
-            acc[r] = acc[r] + g if r in acc else g
-    ready = [(r, acc.pop(r)) for r in list(acc) if pending[r] == 0]
+            r._gsum = g if r._gsum is None else r._gsum + g
+    ready = [r for r in dict.fromkeys(roots) if r.op is not None and r._pending == 0]
 
     saved_mode = _state.grad_enabled
     _state.grad_enabled = create_graph  # first-order backward never records ops
     _state.refresh()
-    pop, push, take, peek = ready.pop, ready.append, acc.pop, acc.get
+    pop, push = ready.pop, ready.append
     watch = capture is not None
     anomaly = _state.anomaly
     op: Any
     inputs: Any
     try:
         while ready:
-            t, g = pop()
+            t = pop()
+            g = t._gsum
+            t._gsum = None
             op = t.op
             inputs = op.inputs
             if g is None:  # nothing flowed into t: its inputs only need their counts released
@@ -820,15 +852,13 @@ def _backward(
                     if gx is not None:
                         _deliver(x, gx, g, create_graph, capture)
                     continue
-                n = pending[x] - 1
-                prev = take(x, None) if n == 0 else peek(x)
-                if prev is not None:
-                    gx = prev if gx is None else prev + gx
+                if gx is not None:
+                    prev = x._gsum
+                    x._gsum = gx if prev is None else prev + gx
+                n = x._pending - 1
+                x._pending = n
                 if n == 0:
-                    push((x, gx))
-                else:
-                    pending[x] = n
-                    acc[x] = gx
+                    push(x)
     finally:
         _state.grad_enabled = saved_mode
         _state.refresh()
