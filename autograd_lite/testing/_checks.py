@@ -71,8 +71,9 @@ class _Call:
         self.x0 = [np.asarray(self.args[i], dtype=np.float64) for i in self.checked]
         for i in self.checked:
             self.args[i] = None  # replaced by fresh leaves at every call
-        self.out0 = self.evaluate(self.x0)
-        self.floating = [o is not None for o in self.out0]
+        outs = self._run(self.x0)
+        self.floating = [o.dtype.kind == "f" for o in outs]
+        self.out0 = [o.data.astype(np.float64) for o in outs]
         if not any(self.floating):
             raise TypeError(f"{who}: fn returned no floating-point output to differentiate")
 
@@ -86,13 +87,15 @@ class _Call:
             args[pos] = leaf
         return _as_outputs(self.fn(*args), self.who)
 
-    def evaluate(self, values: Sequence[np.ndarray]) -> list[np.ndarray | None]:
-        """Float64 outputs at ``values`` (None for non-floating outputs); no graph kept."""
+    def _run(self, values: Sequence[np.ndarray]) -> tuple[ag.Tensor, ...]:
         with ag.no_grad():
-            outs = self.outputs(self.leaves(values))
-        return [o.data.astype(np.float64) if o.dtype.kind == "f" else None for o in outs]
+            return self.outputs(self.leaves(values))
 
-    def moved(self, j: int, x: np.ndarray) -> list[np.ndarray | None]:
+    def evaluate(self, values: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """The outputs at ``values`` as float64 arrays; no graph kept."""
+        return [o.data.astype(np.float64) for o in self._run(values)]
+
+    def moved(self, j: int, x: np.ndarray) -> list[np.ndarray]:
         """Outputs with checked input ``j`` set to ``x``."""
         values = list(self.x0)
         values[j] = x
@@ -143,27 +146,24 @@ def _steps(x: np.ndarray, eps: float) -> np.ndarray:
     return eps * np.maximum(1.0, np.abs(x))  # relative to |x|, so large inputs still move
 
 
-def _numerical_block(call: _Call, j: int, eps: float) -> list[np.ndarray | None]:
+def _numerical_block(call: _Call, j: int, eps: float) -> list[np.ndarray]:
     """Central-difference Jacobians d out_k / d (checked input j): shape (out size, in size)."""
     x = call.x0[j]
     h = _steps(x, eps)
-    cols: list[np.ndarray | None] = [
-        None if o is None else np.empty((o.size, x.size)) for o in call.out0
-    ]
+    cols = [np.empty((o.size, x.size)) for o in call.out0]
     for e in range(x.size):
         xp, xm = x.copy(), x.copy()
         xp.flat[e] += h.flat[e]
         xm.flat[e] -= h.flat[e]
         step = xp.flat[e] - xm.flat[e]  # the step actually taken after rounding
         for col, fp, fm in zip(cols, call.moved(j, xp), call.moved(j, xm)):
-            if col is not None:
-                col[:, e] = (fp - fm).ravel() / step  # type: ignore[operator]
+            col[:, e] = (fp - fm).ravel() / step
     return cols
 
 
 def _analytical_block(call: _Call, k: int) -> list[np.ndarray]:
     """Jacobians d out_k / d (each checked input) from one VJP per element of output k."""
-    size = call.out0[k].size  # type: ignore[union-attr]
+    size = call.out0[k].size
     rows = [np.empty((size, x.size)) for x in call.x0]
     leaves = call.leaves(call.x0)
     outs = call.outputs(leaves)
@@ -186,9 +186,9 @@ def _one_sided(call: _Call, m: Mismatch, eps: float) -> tuple[float, float]:
     xp, xm = x.copy(), x.copy()
     xp.flat[e] += h
     xm.flat[e] -= h
-    f0 = call.out0[m.output].flat[m.worst_output]  # type: ignore[union-attr]
-    fp = call.moved(j, xp)[m.output].flat[m.worst_output]  # type: ignore[index]
-    fm = call.moved(j, xm)[m.output].flat[m.worst_output]  # type: ignore[index]
+    f0 = call.out0[m.output].flat[m.worst_output]
+    fp = call.moved(j, xp)[m.output].flat[m.worst_output]
+    fm = call.moved(j, xm)[m.output].flat[m.worst_output]
     return float((f0 - fm) / (x.flat[e] - xm.flat[e])), float((fp - f0) / (xp.flat[e] - x.flat[e]))
 
 
@@ -254,10 +254,10 @@ def _response_problem(call: _Call, leaves: list, outs: tuple, g1: list, vs: tupl
         where = f"{call.who}: input {call.checked[j]}"
         gz = _grad_data(zero[j], x)
         if np.any(gz != 0):
-            i = int(np.argmax(np.where(np.isnan(gz), np.inf, np.abs(gz))))
+            w = int(np.argmax(np.where(np.isnan(gz), np.inf, np.abs(gz))))
             return (
-                f"{where}: a zero upstream gradient gave the nonzero gradient {gz.flat[i]:.6g} "
-                f"at {index_str(i, x.shape)} (does backward ignore its g?)"
+                f"{where}: a zero upstream gradient gave the nonzero gradient {gz.flat[w]:.6g} "
+                f"at {index_str(w, x.shape)} (does backward ignore its g?)"
             )
         first, second = _grad_data(g1[j], x), _grad_data(again[j], x)
         if (i := _differ(second, first)) is not None:
@@ -337,7 +337,7 @@ def _cheap_checks(call: _Call, rng: np.random.Generator) -> str | None:
     )
 
 
-def _directional(call: _Call, us: dict[int, np.ndarray], eps: float) -> list[np.ndarray | None]:
+def _directional(call: _Call, us: dict[int, np.ndarray], eps: float) -> list[np.ndarray]:
     """Central differences of the outputs along ``us`` (checked input index -> direction)."""
     scale = max(float(np.max(np.abs(call.x0[j]), initial=0.0)) for j in us)
     h = eps * max(1.0, scale)
@@ -346,7 +346,7 @@ def _directional(call: _Call, us: dict[int, np.ndarray], eps: float) -> list[np.
         plus[j] = call.x0[j] + h * u
         minus[j] = call.x0[j] - h * u
     fp, fm = call.evaluate(plus), call.evaluate(minus)
-    return [None if a is None else (a - b) / (2 * h) for a, b in zip(fp, fm)]  # type: ignore[operator]
+    return [(a - b) / (2 * h) for a, b in zip(fp, fm)]
 
 
 def _close(a: float, n: float, atol: float, rtol: float) -> bool:
@@ -371,7 +371,7 @@ def _fast_suspects(
             vs[k] = v
             for j, g in enumerate(_vjp(leaves, outs, vs)):
                 analytical = float(np.sum(_grad_data(g, call.x0[j]) * us[j]))
-                numerical = float(np.sum(v * dirs[j][k]))  # type: ignore[operator]
+                numerical = float(np.sum(v * dirs[j][k]))
                 if not _close(analytical, numerical, atol, rtol):
                     suspects.add((k, j))
     return suspects
@@ -447,14 +447,14 @@ def gradcheck(
     else:
         pairs = [(k, j) for k in outputs for j in range(len(call.x0))]
     rows: dict[int, list[np.ndarray]] = {}
-    cols: dict[int, list[np.ndarray | None]] = {}
+    cols: dict[int, list[np.ndarray]] = {}
     mismatches = []
     for k, j in pairs:
         if k not in rows:
             rows[k] = _analytical_block(call, k)
         if j not in cols:
             cols[j] = _numerical_block(call, j, eps)
-        out_shape = call.out0[k].shape  # type: ignore[union-attr]
+        out_shape = call.out0[k].shape
         m = compare(
             k,
             call.checked[j],
@@ -463,7 +463,7 @@ def gradcheck(
             rows[k][j],
             cols[j][k],
             atol,
-            rtol,  # type: ignore[arg-type]
+            rtol,
         )
         if m is not None:
             mismatches.append(m)
@@ -491,9 +491,9 @@ def numerical_jacobian(fn: Fn, *inputs: Any, eps: float = 1e-6) -> tuple[tuple[A
     result = []
     for k, out in enumerate(call.out0):
         per_input: list[Any] = [None] * len(inputs)
-        if out is not None:
+        if call.floating[k]:
             for j, pos in enumerate(call.checked):
-                per_input[pos] = blocks[j][k].reshape(out.shape + call.x0[j].shape)  # type: ignore[union-attr]
+                per_input[pos] = blocks[j][k].reshape(out.shape + call.x0[j].shape)
         result.append(tuple(per_input))
     return tuple(result)
 
@@ -573,10 +573,10 @@ def gradgradcheck(
     else:
         vs = [np.asarray(v, dtype=np.float64) for v in grad_outputs]
     floating = [k for k, f in enumerate(call.floating) if f]
-    if [v.shape for v in vs] != [call.out0[k].shape for k in floating]:  # type: ignore[union-attr]
+    if [v.shape for v in vs] != [call.out0[k].shape for k in floating]:
         raise ValueError(
             f"gradgradcheck: grad_outputs have shapes {[v.shape for v in vs]}; expected the "
-            f"floating outputs' shapes {[call.out0[k].shape for k in floating]}"  # type: ignore[union-attr]
+            f"floating outputs' shapes {[call.out0[k].shape for k in floating]}"
         )
     n = len(inputs)
 

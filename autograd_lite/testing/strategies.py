@@ -86,13 +86,14 @@ class Domain:
             raise ValueError(f"Domain: step must be positive, got {self.step}")
 
     def _segment_values(self, lo: float, hi: float) -> st.SearchStrategy[float] | None:
-        if self.step is None:
+        step, offset = self.step, self.offset
+        if step is None:
             return st.floats(lo, hi, allow_nan=False, allow_subnormal=False)
-        k_lo = math.ceil((lo - self.offset) / self.step)
-        k_hi = math.floor((hi - self.offset) / self.step)
+        k_lo = math.ceil((lo - offset) / step)
+        k_hi = math.floor((hi - offset) / step)
         if k_lo > k_hi:
             return None  # no lattice point in this segment
-        return st.integers(k_lo, k_hi).map(lambda k: self.offset + k * self.step)
+        return st.integers(k_lo, k_hi).map(lambda k: offset + k * step)
 
     def elements(self) -> st.SearchStrategy[float]:
         """A strategy for single (Python float) values of the domain."""
