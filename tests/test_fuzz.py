@@ -1,0 +1,346 @@
+"""Randomized fuzzing of the engine: gradients of random programs against central differences.
+
+A program starts from 1-3 leaves of mutually broadcastable shapes and applies 1-8 random
+blocks, each taking its operands from everything computed so far (so intermediates are
+reused and fan out). A block is one or a few ops: every public op appears in some block.
+Blocks keep values in a range where float64 central differences are trustworthy (log of
+``1 + x*x``, a power with base >= 1, ...) and keep every result broadcastable to the leaves'
+common shape, so any two results can meet in a binary op. ``detach`` and ``no_grad`` blocks
+cut the graph.
+
+The check, for each program:
+
+- the *live* gradient (``ag.grad`` through the program with its detach/no_grad cuts)
+  equals the gradient of the *frozen* program, where each cut is replaced by a constant
+  holding the value it had;
+- the frozen program passes :func:`autograd_lite.testing.gradcheck` (its analytical
+  gradient against central differences, plus the tester's cheap checks).
+
+So a cut blocks exactly the gradient it should, and everything else is differentiated right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import autograd_lite as ag
+from autograd_lite.testing import gradcheck
+from autograd_lite.testing import strategies as ags
+
+Shape = tuple[int, ...]
+Params = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Block:
+    """``apply(params, *operands)``; ``params(shape)`` draws its parameters for the operands'
+    common shape; ``min_ndim``: the fewest dimensions that common shape needs."""
+
+    arity: int
+    apply: Callable[..., Any]
+    params: Callable[[Shape], st.SearchStrategy[Params]] = lambda shape: st.just({})
+    min_ndim: int = 0
+    cuts: bool = False  # the result is cut from the graph (detach, no_grad)
+
+
+def unary(fn: Callable[[Any], Any], **kw: Any) -> Block:
+    return Block(1, lambda p, x: fn(x), **kw)
+
+
+def binary(fn: Callable[[Any, Any], Any], **kw: Any) -> Block:
+    return Block(2, lambda p, a, b: fn(a, b), **kw)
+
+
+def both_to(a: Any, b: Any) -> tuple[Any, Any]:
+    """Both operands broadcast to their common shape (for joins and matmul)."""
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    return ag.broadcast_to(a, shape), ag.broadcast_to(b, shape)
+
+
+def one_axis(shape: Shape) -> st.SearchStrategy[Params]:
+    return st.fixed_dictionaries({"axis": st.integers(-len(shape), len(shape) - 1)})
+
+
+def new_axis(shape: Shape) -> st.SearchStrategy[Params]:
+    return st.fixed_dictionaries({"axis": st.integers(-len(shape) - 1, len(shape))})
+
+
+def reduce_params(shape: Shape) -> st.SearchStrategy[Params]:
+    """Reductions keep the reduced axes (so the result still broadcasts), or reduce all."""
+    kept = st.fixed_dictionaries(
+        {"axis": ags.axes(len(shape), allow_none=False), "keepdims": st.just(True)}
+    )
+    return kept | st.just({"axis": None, "keepdims": False})
+
+
+def sub_shapes(shape: Shape) -> st.SearchStrategy[Shape]:
+    """Shapes that broadcast to ``shape`` without growing it: a suffix, some sides set to 1."""
+    return st.integers(0, len(shape)).flatmap(
+        lambda k: st.tuples(*(st.sampled_from([1, n]) for n in shape[len(shape) - k :]))
+    )
+
+
+def reduction(fn: Callable[..., Any]) -> Block:
+    return Block(1, lambda p, x: fn(x, axis=p["axis"], keepdims=p["keepdims"]), reduce_params)
+
+
+def _concat_sum(p: Params, a: Any, b: Any) -> Any:
+    """concatenate along an axis, then fold the two halves back onto each other: a + b."""
+    a, b = both_to(a, b)
+    k = p["axis"] % a.ndim
+    joined = ag.concatenate([a, b], axis=k)
+    return ag.sum(joined.reshape(a.shape[:k] + (2,) + a.shape[k:]), axis=k)
+
+
+def _stack_max(p: Params, a: Any, b: Any) -> Any:
+    a, b = both_to(a, b)
+    return ag.max(ag.stack([a, b], axis=p["axis"]), axis=p["axis"])
+
+
+def _matmul(p: Params, a: Any, b: Any) -> Any:
+    """a @ b^T, summed over its last axis: (..., m, 1), which broadcasts like the inputs."""
+    a, b = both_to(a, b)
+    if a.ndim == 1:
+        return a @ b
+    return ag.sum(a @ b.swapaxes(-1, -2), axis=-1, keepdims=True)
+
+
+def _cross_entropy(p: Params, x: Any) -> Any:
+    loss = ag.softmax_cross_entropy(x, p["labels"], axis=p["axis"], reduction=p["reduction"])
+    return ag.expand_dims(loss, p["axis"]) if p["reduction"] == "none" else loss
+
+
+def _cross_entropy_params(shape: Shape) -> st.SearchStrategy[Params]:
+    def for_axis(axis: int) -> st.SearchStrategy[Params]:
+        batch = tuple(int(n) for i, n in enumerate(shape) if i != axis % len(shape))
+        classes = st.integers(0, shape[axis] - 1)
+        return st.fixed_dictionaries(
+            {
+                "axis": st.just(axis),
+                "labels": hnp.arrays(np.int64, batch, elements=classes),
+                "reduction": st.sampled_from(["none", "mean", "sum"]),
+            }
+        )
+
+    return st.integers(-len(shape), len(shape) - 1).flatmap(for_axis)
+
+
+def _no_grad_block(p: Params, x: Any) -> Any:
+    with ag.no_grad():
+        return ag.sin(x) * 2.0
+
+
+def _inverse(perm: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.argsort(perm))
+
+
+BLOCKS: dict[str, Block] = {
+    # elementwise, one operand
+    "negative": unary(lambda x: -x),
+    "exp": unary(lambda x: ag.exp(ag.tanh(x))),
+    "log": unary(lambda x: ag.log(1.0 + x * x)),
+    "sqrt": unary(lambda x: ag.sqrt(x * x + 0.5)),
+    "abs": unary(ag.abs),
+    "sin": unary(ag.sin),
+    "cos": unary(ag.cos),
+    "tanh": unary(ag.tanh),
+    "sigmoid": unary(ag.sigmoid),
+    "relu": unary(ag.relu),
+    "leaky_relu": unary(lambda x: ag.leaky_relu(x, 0.1)),
+    "clip": unary(lambda x: ag.clip(x, -1.0, 1.0)),
+    "square": unary(lambda x: x**2),
+    "scalars": unary(lambda x: 1.0 / (1.0 + x * x) - 0.5 * x + 2.0**-1),
+    # elementwise, two operands (broadcasting)
+    "add": binary(ag.add),
+    "subtract": binary(lambda a, b: a - b),
+    "multiply": binary(ag.multiply),
+    "divide": binary(lambda a, b: a / (1.0 + b * b)),
+    "power": binary(lambda a, b: ag.power(1.0 + a * a, ag.tanh(b))),
+    "maximum": binary(ag.maximum),
+    "minimum": binary(ag.minimum),
+    "where": Block(
+        2,
+        lambda p, a, b: ag.where(p["condition"], a, b),
+        lambda s: st.fixed_dictionaries({"condition": hnp.arrays(np.bool_, sub_shapes(s))}),
+    ),
+    # reductions and the softmax family
+    "sum": reduction(ag.sum),
+    "mean": reduction(ag.mean),
+    "max": reduction(ag.max),
+    "min": reduction(ag.min),
+    "logsumexp": reduction(ag.logsumexp),
+    "softmax": Block(1, lambda p, x: ag.softmax(x, axis=p["axis"]), one_axis, min_ndim=1),
+    "log_softmax": Block(1, lambda p, x: ag.log_softmax(x, axis=p["axis"]), one_axis, min_ndim=1),
+    # fused losses: per-sample losses, kept in the shape the inputs broadcast to
+    "cross_entropy": Block(1, _cross_entropy, _cross_entropy_params, min_ndim=1),
+    "bce": Block(
+        1,
+        lambda p, x: ag.sigmoid_binary_cross_entropy(
+            x, p["target"], reduction="none", pos_weight=p["pos_weight"]
+        ),
+        lambda s: st.fixed_dictionaries(
+            {
+                "target": hnp.arrays(np.float64, s, elements=st.floats(0, 1)),
+                "pos_weight": st.sampled_from([None, 2.0]),
+            }
+        ),
+    ),
+    # shapes: each block gives back a result of the same shape
+    "reshape": unary(lambda x: x.reshape(-1).reshape(x.shape)),
+    "transpose": Block(
+        1,
+        lambda p, x: ag.transpose(ag.transpose(x, p["perm"]) * 1.5, _inverse(p["perm"])),
+        lambda s: st.fixed_dictionaries({"perm": st.permutations(range(len(s))).map(tuple)}),
+    ),
+    "expand_squeeze": Block(
+        1, lambda p, x: ag.squeeze(ag.expand_dims(x, p["axis"]), p["axis"]), new_axis
+    ),
+    "broadcast_to": Block(
+        1,
+        lambda p, x: ag.broadcast_to(x, p["lead"] + x.shape),
+        lambda s: st.fixed_dictionaries({"lead": st.sampled_from([(), (1,)])}),
+    ),
+    "flip": Block(1, lambda p, x: x[..., ::-1], min_ndim=1),
+    "gather": Block(  # advanced indexing with repeats along the last axis
+        1,
+        lambda p, x: x[..., p["index"]],
+        lambda s: st.fixed_dictionaries(
+            {"index": hnp.arrays(np.intp, (s[-1],), elements=st.integers(-s[-1], s[-1] - 1))}
+        ),
+        min_ndim=1,
+    ),
+    "concatenate": Block(2, _concat_sum, one_axis, min_ndim=1),
+    "stack": Block(2, _stack_max, new_axis),
+    "matmul": Block(2, _matmul, min_ndim=1),
+    # cuts
+    "detach": Block(1, lambda p, x: x.detach(), cuts=True),
+    "no_grad": Block(1, _no_grad_block, cuts=True),
+}
+FALLBACK = {1: "tanh", 2: "multiply"}  # used when the operands have too few dimensions
+# Parameters that suit every block for operands of shapes (2, 3) and (3,).
+EXAMPLE_PARAMS: Params = {
+    "condition": np.array([True, False, True]),
+    "axis": -1,
+    "keepdims": True,
+    "perm": (1, 0),
+    "lead": (1,),
+    "index": np.array([2, 2, -3]),
+    "labels": np.array([0, 2]),
+    "reduction": "none",
+    "target": np.full((2, 3), 0.25),
+    "pos_weight": 2.0,
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    block: str
+    operands: tuple[int, ...]
+    params: Params
+
+
+def run(steps: list[Step], leaves: list[Any], frozen: list[np.ndarray] | None = None) -> Any:
+    """Replay a program. ``frozen``: the values of its cuts, used instead of computing them.
+    Returns the pool of all results and the list of the cuts' values."""
+    pool = list(leaves)
+    cut_values: list[np.ndarray] = []
+    for step in steps:
+        block = BLOCKS[step.block]
+        if block.cuts and frozen is not None:
+            out = ag.tensor(frozen[len(cut_values)])
+        else:
+            out = block.apply(step.params, *(pool[i] for i in step.operands))
+        if block.cuts:
+            cut_values.append(out.data)
+        pool.append(out)
+    return pool, cut_values
+
+
+def total(pool: list[Any], weights: list[np.ndarray]) -> Any:
+    """One scalar that every result feeds into, with weights so that no entry is ignored."""
+    out = (pool[0] * weights[0]).sum()
+    for t, w in zip(pool[1:], weights[1:]):
+        out = out + (t * w).sum()
+    return out
+
+
+@st.composite
+def programs(draw: Any) -> tuple[list[np.ndarray], list[Step]]:
+    """Leaf values and a program, drawn step by step against the shapes computed so far."""
+    shapes = draw(ags.mutually_broadcastable_shapes(num_shapes=draw(st.integers(1, 3))))
+    # Leaf values from a seeded generator: continuous, so kinks and ties are (almost surely)
+    # met only where the program builds them on purpose, moving together.
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    leaves = [rng.uniform(-1.5, 1.5, s) for s in shapes.input_shapes]
+    pool_shapes = [s for s in shapes.input_shapes]
+    steps = []
+    for _ in range(draw(st.integers(1, 8))):
+        name = draw(st.sampled_from(sorted(BLOCKS)))
+        block = BLOCKS[name]
+        ops = tuple(draw(st.integers(0, len(pool_shapes) - 1)) for _ in range(block.arity))
+        common = np.broadcast_shapes(*(pool_shapes[i] for i in ops))
+        if len(common) < block.min_ndim:
+            name, block = FALLBACK[block.arity], BLOCKS[FALLBACK[block.arity]]
+        step = Step(name, ops, draw(block.params(common)))
+        steps.append(step)
+        # The shape of the new result: run the block on arrays (ops on arrays give arrays).
+        dummies = [ag.tensor(np.full(s, 0.5)) for s in pool_shapes]
+        pool_shapes.append(run([step], dummies)[0][-1].shape)
+    return leaves, steps
+
+
+def test_every_public_op_is_used_by_some_block():
+    """Run every block once and collect the ops in the graphs they build."""
+    seen: set[str] = set()
+    x = ag.tensor(np.linspace(-1, 1, 6).reshape(2, 3), requires_grad=True)
+    for block in BLOCKS.values():
+        stack = [block.apply(EXAMPLE_PARAMS, *([x] * block.arity))]
+        while stack:
+            t = stack.pop()
+            if t.op is not None:
+                seen.add(t.op.name)
+                stack.extend(i for i in t.op.inputs if isinstance(i, ag.Tensor))
+    exempt = {"astype", "index_add"}  # a dtype cast; getitem's adjoint (its backward)
+    missing = set(ag.ops.__all__) - exempt - seen
+    assert not missing, f"no fuzz block uses: {sorted(missing)}"
+
+
+@given(programs())
+def test_random_programs_have_correct_gradients(program):
+    leaves, steps = program
+    rng = np.random.default_rng(0)
+    live = [ag.tensor(x, requires_grad=True) for x in leaves]
+    pool, cuts = run(steps, live)
+    weights = [rng.uniform(0.5, 1.5, t.shape) for t in pool]
+    for step, t in zip(steps, pool[len(leaves) :]):
+        if BLOCKS[step.block].cuts:
+            assert not t.requires_grad and t.op is None
+    live_grads = ag.grad(total(pool, weights), live)
+
+    def frozen_program(*xs: Any) -> Any:
+        return total(run(steps, list(xs), frozen=cuts)[0], weights)
+
+    frozen_leaves = [ag.tensor(x, requires_grad=True) for x in leaves]
+    frozen_grads = ag.grad(frozen_program(*frozen_leaves), frozen_leaves)
+    for g_live, g_frozen in zip(live_grads, frozen_grads, strict=True):
+        np.testing.assert_allclose(g_live.data, g_frozen.data, rtol=1e-12, atol=1e-12)
+    assert gradcheck(frozen_program, *leaves, mode="fast")
+
+
+@pytest.mark.parametrize("name", sorted(BLOCKS))
+def test_each_block_on_broadcast_operands(name):
+    """Every block once, deterministically, on operands of shapes (2, 3) and (3,)."""
+    rng = np.random.default_rng(1)
+    leaves = [rng.uniform(-1.5, 1.5, (2, 3)), rng.uniform(-1.5, 1.5, (3,))]
+    step = Step(name, (0, 1)[: BLOCKS[name].arity], EXAMPLE_PARAMS)
+    pool, cuts = run([step], [ag.tensor(x) for x in leaves])
+    weights = [rng.uniform(0.5, 1.5, t.shape) for t in pool]
+    assert gradcheck(lambda *xs: total(run([step], list(xs), frozen=cuts)[0], weights), *leaves)
