@@ -568,7 +568,7 @@ def apply_unary(op: Op, x: Any) -> Any:
         recording = _state.recording
         if recording is not None:
             return _record(op, (x,), _NEEDS1[1], y, recording)
-    return _result(y, None)
+    return _unrecorded(op, (x,), y)
 
 
 def apply_binary(op: Op, a: Any, b: Any) -> Any:
@@ -586,7 +586,7 @@ def apply_binary(op: Op, a: Any, b: Any) -> Any:
         recording = _state.recording
         if recording is not None:
             return _record(op, (a, b), _NEEDS2[ra][rb], y, recording)
-    return _result(y, None)
+    return _unrecorded(op, (a, b), y)
 
 
 def _finish(op: Op, inputs: tuple[Any, ...], needs: tuple[bool, ...], y: Any) -> Tensor:
@@ -595,6 +595,13 @@ def _finish(op: Op, inputs: tuple[Any, ...], needs: tuple[bool, ...], y: Any) ->
     recording = _state.recording
     if True in needs and recording is not None:
         return _record(op, inputs, needs, y, recording)
+    return _unrecorded(op, inputs, y)
+
+
+def _unrecorded(op: Op, inputs: tuple[Any, ...], y: np.ndarray) -> Tensor:
+    """A Tensor result outside the graph (no input needs grad, or under no_grad)."""
+    if _state.anomaly:
+        _check_forward(op, inputs, y)
     return _result(y, None)
 
 
@@ -618,6 +625,11 @@ def _user_frames(stack: traceback.StackSummary) -> str:
     return "".join(traceback.format_list(frames[-6:])) or "".join(stack.format()[-3:])
 
 
+def _finite(x: Any) -> bool:
+    arr = np.asarray(x)
+    return arr.dtype.kind not in "fc" or bool(np.isfinite(arr).all())
+
+
 def _describe_bad(arr: np.ndarray) -> str:
     return "NaN" if np.isnan(arr).any() else "Inf"
 
@@ -626,10 +638,7 @@ def _check_forward(op: Op, inputs: Sequence[Any], y: np.ndarray) -> None:
     """detect_anomaly's forward check; also records where the op was made."""
     op._trace = traceback.StackSummary.from_list(traceback.extract_stack()[:-2])
     if y.dtype.kind in "fc" and not np.isfinite(y).all():
-        bad_inputs = [
-            i for i, x in enumerate(inputs)
-            if isinstance(x, Tensor) and x.dtype.kind in "fc" and not np.isfinite(x.data).all()
-        ]  # fmt: skip
+        bad_inputs = [i for i, x in enumerate(inputs) if not _finite(value(x))]
         origin = (
             f"its inputs {bad_inputs} already held NaN/Inf" if bad_inputs else "from finite inputs"
         )
@@ -794,12 +803,12 @@ def _backward(
             r._gsum = g if r._gsum is None else r._gsum + g
     ready = [r for r in dict.fromkeys(roots) if r.op is not None and r._pending == 0]
 
-    saved_mode = _state.grad_enabled
+    saved_mode, anomaly = _state.grad_enabled, _state.anomaly
     _state.grad_enabled = create_graph  # first-order backward never records ops
+    _state.anomaly = False  # ops made by backward itself are checked as backward, by op
     _state.refresh()
     pop, push = ready.pop, ready.append
     watch = capture is not None
-    anomaly = _state.anomaly
     op: Any
     inputs: Any
     try:
@@ -860,7 +869,7 @@ def _backward(
                 if n == 0:
                     push(x)
     finally:
-        _state.grad_enabled = saved_mode
+        _state.grad_enabled, _state.anomaly = saved_mode, anomaly
         _state.refresh()
 
 

@@ -254,8 +254,8 @@ def softmax_cross_entropy(
 
 
 class SigmoidBinaryCrossEntropy(Op):
-    """Binary cross-entropy of sigmoid(logits), via log-sigmoid = -logaddexp(0, -x): no clipping,
-    finite for any logits. With ``pos_weight`` the positive term is weighted as PyTorch does."""
+    """Binary cross-entropy of sigmoid(logits), with no clipping: finite and accurate for any
+    logits. With ``pos_weight`` the positive term is weighted as PyTorch does."""
 
     __slots__ = ("reduction", "_target", "_pos_weight")
     name = "sigmoid_binary_cross_entropy"
@@ -279,10 +279,13 @@ class SigmoidBinaryCrossEntropy(Op):
 
     def forward(self, x):
         t, pw = self._target.astype(x.dtype, copy=False), self._pos_weight
-        if pw is None:
-            per_element = np.logaddexp(0, x) - x * t
-        else:
-            per_element = (1 - t) * x + (1 + (pw - 1) * t) * np.logaddexp(0, -x)
+        # loss = (1 - t) x + w softplus(-x) with w = 1 + (pw - 1) t, written per sign of x as a
+        # sum of non-negative terms, so nothing cancels for large |x| and t near 0 or 1.
+        pos = 1 - t
+        neg = t if pw is None else pw * t
+        linear = np.where(x >= 0, pos * x, -neg * x)
+        softplus = np.log1p(np.exp(-np.abs(x)))
+        per_element = linear + (softplus if pw is None else (1 + (pw - 1) * t) * softplus)
         return self._reduce(per_element, x.size)
 
     def backward(self, g, y, x):

@@ -103,13 +103,13 @@ class _Extreme(_Reduction):
 class Max(_Extreme):
     __slots__ = ()
     name = "max"
-    reduce = np.max
+    reduce = staticmethod(np.max)
 
 
 class Min(_Extreme):
     __slots__ = ()
     name = "min"
-    reduce = np.min
+    reduce = staticmethod(np.min)
 
 
 class Logsumexp(_Reduction):
@@ -126,7 +126,11 @@ class Logsumexp(_Reduction):
         return out if self.keepdims else out.reshape(np.delete(x.shape, axes))
 
     def backward(self, g, y, x):
-        return self._grad_kept(g, x) * exp(x - self._grad_kept(y, x))
+        # softmax(x), computed from x shifted by its max (a constant: softmax ignores shifts)
+        # rather than as exp(x - y), which would carry y's rounding error into every entry.
+        shift = np.max(value(x), axis=self._axes, keepdims=True)
+        z = x - np.where(np.isfinite(shift), shift, 0)
+        return self._grad_kept(g, x) * exp(z - logsumexp(z, axis=self._axes, keepdims=True))
 
 
 class _AlongAxis(Op):
