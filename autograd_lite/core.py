@@ -683,14 +683,14 @@ def _fit(g: Any, like: np.ndarray, op: Op) -> Any:
     shape = like.shape
     if g.shape != shape:
         lead = g.ndim - len(shape)
-        axes = tuple(range(lead)) + tuple(
-            i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1
-        )
         if lead < 0 or any(g.shape[i + lead] not in (n, 1) for i, n in enumerate(shape) if n != 1):
             raise ValueError(
                 f"backward of '{op.name}' returned a gradient of shape {tuple(g.shape)} "
                 f"for an input of shape {shape}; expected that shape or one broadcasting to it"
             )
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1
+        )
         if axes:
             g = g.sum(axis=axes)
         if g.shape != shape:
