@@ -683,7 +683,7 @@ def _fit(g: Any, like: np.ndarray, op: Op) -> Any:
     shape = like.shape
     if g.shape != shape:
         lead = g.ndim - len(shape)
-        if lead < 0 or any(g.shape[i + lead] not in (n, 1) for i, n in enumerate(shape) if n != 1):
+        if lead < 0 or any(g.shape[i + lead] != n for i, n in enumerate(shape) if n != 1):
             raise ValueError(
                 f"backward of '{op.name}' returned a gradient of shape {tuple(g.shape)} "
                 f"for an input of shape {shape}; expected that shape or one broadcasting to it"
