@@ -818,16 +818,17 @@ def _backward(
             t._gsum = None
             op = t.op
             inputs = op.inputs
+            n = len(inputs)
             if g is None:  # nothing flowed into t: its inputs only need their counts released
-                gxs: Any = (None,) * len(inputs)
+                gxs: Any = (None,) * n
             else:
                 if t._retains_grad or (watch and t in capture):  # type: ignore[operator]
                     _deliver(t, g, g, create_graph, capture)
                 if create_graph:
                     gxs = op.backward(g, t, *inputs)
-                elif len(inputs) == 1:
+                elif n == 1:
                     gxs = op.backward(g, t.data, inputs[0].data)
-                elif len(inputs) == 2:
+                elif n == 2:
                     a, b = inputs
                     gxs = op.backward(
                         g,
@@ -841,10 +842,9 @@ def _backward(
                     )
                 if type(gxs) is not tuple:
                     gxs = (gxs,)
-                if len(gxs) != len(inputs):
+                if len(gxs) != n:
                     raise RuntimeError(
-                        f"backward of '{op.name}' returned {len(gxs)} gradients "
-                        f"for {len(inputs)} inputs"
+                        f"backward of '{op.name}' returned {len(gxs)} gradients for {n} inputs"
                     )
                 if anomaly:
                     _check_backward(op, gxs)
