@@ -51,7 +51,7 @@ def machine_line(m: dict[str, Any]) -> str:
         f"torch {m['torch']} ({m['torch_blas']})" if "torch" in m else "torch: not used",
         f"autograd_lite {m.get('autograd_lite', 'not importable')} @ {m['commit']}",
         m["date"],
-        f"load average {m['loadavg'][0]:.2f}",
+        f"load average {m['loadavg'][0]:.2f} at start, {m['loadavg_end'][0]:.2f} at end",
     ]
     return "; ".join(parts)
 

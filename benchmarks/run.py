@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
         print(f"{time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+    machine["loadavg_end"] = list(os.getloadavg())  # other work on the machine skews a run
     report.add_ratios(rows)
     result = {
         "command": command,

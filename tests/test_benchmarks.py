@@ -139,6 +139,7 @@ def test_ratios_and_notes_in_the_report():
             "commit": "c",
             "date": "d",
             "loadavg": [0.0],
+            "loadavg_end": [0.0],
         },
         "settings": {
             "mode": "full",
