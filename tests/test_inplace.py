@@ -150,14 +150,7 @@ PARAMETER_WRITES: dict[str, Callable[[nn.Linear], Any]] = {
     "load_state_dict": lambda m: m.load_state_dict(nn.Linear(3, 2, rng=5).state_dict()),
 }
 
-FIX_NN_VERSIONS = (
-    "nn.parameter._mark_modified does `t._version += 1` instead of calling t.mark_modified(): "
-    "the core compares versions with its global clock, so optimiser steps, nn.init and "
-    "load_state_dict are never seen"
-)
 
-
-@pytest.mark.xfail(strict=True, reason=FIX_NN_VERSIONS)
 @by_name(PARAMETER_WRITES)
 def test_updating_a_parameter_still_in_a_live_graph_makes_backward_raise(write):
     model = nn.Linear(3, 2, rng=0)

@@ -194,13 +194,10 @@ class EngineMachine(RuleBasedStateMachine):
 
     @rule()
     def optimizer_step(self) -> None:
-        """optim.SGD.step(). Graphs built before are dropped rather than tried: that a
-        backward through them raises is tested in test_inplace.py (pending a fix in nn)."""
+        """optim.SGD.step(): the same update, through the optimiser."""
         self.opt.step()
         for name in self.leaves:
             self._expect_step(name)
-        while self.graphs:
-            self.drop(0)
 
     @precondition(lambda self: self.graphs)
     @rule(i=st.integers(0, 3))
