@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pytest
 
 import autograd_lite as ag
 from autograd_lite import nn, optim
@@ -125,6 +126,41 @@ def test_two_threads_train_two_models_exactly_as_sequential_runs():
             np.testing.assert_array_equal(p, q)
     assert ag.is_grad_enabled()
     assert b.losses[-1] < b.losses[0] and a.losses[-1] < a.losses[0]
+
+
+class _GradInsideBackward(ag.Op):
+    """Identity whose backward runs another backward through a graph it shares tensors with:
+    the same interleaving as two threads running backward through one graph at once."""
+
+    def __init__(self, other: ag.Tensor, leaf: ag.Tensor) -> None:
+        self._other, self._leaf = other, leaf
+
+    def forward(self, v):
+        return v.copy()
+
+    def backward(self, g, y, v):
+        ag.grad(self._other, self._leaf, retain_graph=True)
+        return g
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="consumer counts and gradient sums live on the tensors: a second backward through "
+    "the same tensors while one is running resets them, and the first silently loses gradients",
+)
+def test_backward_inside_another_through_a_shared_graph_is_never_silently_wrong():
+    x = ag.tensor(np.array([0.5, -1.0]), requires_grad=True)
+    h = ag.tanh(x) * 2.0  # shared by both losses
+    other = (h * 3.0).sum()
+    loss = (_GradInsideBackward(other, x)(h) * h).sum()
+    try:
+        loss.backward()
+    except RuntimeError as e:  # refusing is fine; a wrong gradient is not
+        assert "backward" in str(e)
+        return
+    t = np.tanh(x.data)
+    assert x.grad is not None, "backward finished without a gradient for the leaf"
+    np.testing.assert_allclose(x.grad.data, 8 * t * (1 - t**2))
 
 
 # --------------------------------------------------------------------------- memory
