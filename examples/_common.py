@@ -12,7 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from autograd_lite.demo import MATPLOTLIB_HINT, matplotlib_available
+import autograd_lite as ag
+from autograd_lite import data, nn, optim
+from autograd_lite.demo import MATPLOTLIB_HINT, ProgressBar, matplotlib_available
 
 
 def parser(description: str, seed: int = 0) -> argparse.ArgumentParser:
@@ -65,6 +67,57 @@ def stratified_split(
 
 
 def standardize(train: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:
-    """Scale features to zero mean, unit variance using the training set's statistics only."""
-    mean, std = train.mean(axis=0), train.std(axis=0) + 1e-8
+    """Scale features to zero mean, unit variance using the training set's statistics only.
+
+    Features constant in the training set (blank pixels) are only centred.
+    """
+    mean, std = train.mean(axis=0), train.std(axis=0)
+    std[std == 0] = 1.0
     return [(a - mean) / std for a in (train, *others)]
+
+
+def evaluate(model: nn.Module, X: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> float:
+    """Accuracy of ``model`` on ``X, y``, in batches, without building a graph."""
+    model.eval()
+    with ag.no_grad():
+        scores = [model(X[i : i + batch_size]).numpy() for i in range(0, len(X), batch_size)]
+    model.train()
+    return accuracy(np.concatenate(scores), y)
+
+
+def fit(
+    model: nn.Module,
+    opt: optim.Optimizer,
+    train_set: tuple[np.ndarray, np.ndarray],
+    test_set: tuple[np.ndarray, np.ndarray],
+    *,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    scheduler: optim.lr_scheduler.LRScheduler | None = None,
+) -> tuple[list[float], list[float]]:
+    """Mini-batch training with cross-entropy; returns (mean loss, test accuracy) per epoch.
+
+    ``scheduler``, if given, steps once per epoch.
+    """
+    loader = data.DataLoader(train_set, batch_size=batch_size, shuffle=True, seed=seed)
+    loss_fn = nn.CrossEntropyLoss()
+    losses, test_accs = [], []
+    for epoch in range(1, epochs + 1):
+        total = 0.0
+        with ProgressBar(len(loader), desc=f"epoch {epoch}/{epochs}") as bar:
+            for xb, yb in loader:
+                opt.zero_grad()
+                loss = loss_fn(model(xb), yb)
+                loss.backward()
+                opt.step()
+                total += loss.item() * len(yb)
+                bar.update(loss=loss.item())
+        if scheduler is not None:
+            scheduler.step()
+        losses.append(total / len(train_set[1]))
+        test_accs.append(evaluate(model, *test_set))
+        print(
+            f"epoch {epoch}: mean training loss {losses[-1]:.4f}, test accuracy {test_accs[-1]:.4f}"
+        )
+    return losses, test_accs
