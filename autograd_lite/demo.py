@@ -2,8 +2,9 @@
 
 :func:`run_demo` trains the CS231n spiral classifier (2 -> hidden -> 3, ReLU, softmax
 cross-entropy plus L2 on the weights, full-batch SGD) on the built-in data, shows a progress
-bar, and writes into an output folder the computation graph of one training step (SVG, or DOT
-text without Graphviz), the decision boundary and the loss curve (PNG, with matplotlib).
+bar, and writes into an output folder the computation graph of one training step with its
+gradients (SVG, or DOT text without Graphviz), the decision boundary and the loss curve (PNG,
+with matplotlib).
 
 The helpers are public so that the examples can use them too: :class:`ProgressBar` (a
 dependency-free text progress bar), :func:`plot_decision_boundary` and
@@ -372,8 +373,9 @@ def run_demo(
     reg : float
         L2 strength: ``0.5 * reg * sum(W**2)`` for both weight matrices is added to the loss.
     out : str or Path
-        Output folder (created if needed): ``graph.svg`` (or ``graph.dot``),
-        ``decision_boundary.png`` and ``loss_curve.png``.
+        Output folder (created if needed): ``graph.svg`` (or ``graph.dot`` without Graphviz),
+        the graph of the first training step with the parameters' gradient summaries;
+        ``decision_boundary.png`` and ``loss_curve.png`` (with matplotlib).
     quiet : bool
         No progress bar and no notices; the summary is still printed.
     stream : text stream, optional
@@ -415,9 +417,11 @@ def run_demo(
                 ag.sum(W1 * W1) + ag.sum(W2 * W2)
             )
             loss.name = "loss"
-            if step == 0:  # drawn before backward, which frees the graph
-                graph = draw_graph(loss, params=model)
-            loss.backward()
+            if step == 0:  # the first step is drawn with its gradients: keep its graph for that
+                loss.backward(retain_graph=True)
+                graph = draw_graph(loss, params=model, show_grads=True)
+            else:
+                loss.backward()
             opt.step()
             losses.append(loss.item())
             accuracies.append(float(np.mean(scores.data.argmax(axis=1) == y)))
@@ -428,16 +432,16 @@ def run_demo(
     out.mkdir(parents=True, exist_ok=True)
     assert graph is not None
     try:
-        result.files["graph"] = out / "graph.svg"
-        result.files["graph"].write_text(graph.to_svg(), encoding="utf-8")
+        graph_file, text = out / "graph.svg", graph.to_svg()
     except GraphvizNotFoundError:
-        result.files["graph"] = out / "graph.dot"
-        result.files["graph"].write_text(graph.source, encoding="utf-8")
+        graph_file, text = out / "graph.dot", graph.source
         result.messages.append(
             "Graphviz's 'dot' program is not installed: wrote the graph as DOT text "
-            f"({result.files['graph']}); render it with 'dot -Tsvg graph.dot -o graph.svg' "
-            "after installing Graphviz (https://graphviz.org/download/)."
+            f"({graph_file}); render it with 'dot -Tsvg graph.dot -o graph.svg' after "
+            "installing Graphviz (https://graphviz.org/download/)."
         )
+    graph_file.write_text(text, encoding="utf-8")
+    result.files["graph"] = graph_file
 
     if matplotlib_available():
 

@@ -46,6 +46,7 @@ def test_cli_trains_and_writes_graph_and_plots(cli_run):
     if HAVE_DOT:
         svg = (out / "graph.svg").read_text(encoding="utf-8")
         assert "<svg" in svg and "softmax_cross_entropy" in svg and "fc1.weight" in svg
+        assert svg.count("grad norm=") == 4  # the four parameters' gradients
     else:
         assert "softmax_cross_entropy" in (out / "graph.dot").read_text(encoding="utf-8")
     pngs = [out / "decision_boundary.png", out / "loss_curve.png"]
