@@ -113,6 +113,7 @@ class ProgressBar:
         self._start = time.monotonic()
         self._last_draw = -math.inf
         self._last_tenth = 0
+        self._width_drawn = 0
         self._closed = False
 
     def __enter__(self) -> ProgressBar:
@@ -131,8 +132,7 @@ class ProgressBar:
             now = time.monotonic()
             if now - self._last_draw >= self.min_interval or self.count >= self.total:
                 self._last_draw = now
-                self.stream.write("\r" + self.line(bar=True))
-                self.stream.flush()
+                self._redraw()
         elif self.total:
             tenth = min(10, self.count * 10 // self.total)
             if tenth > self._last_tenth:
@@ -146,8 +146,16 @@ class ProgressBar:
             return
         self._closed = True
         if self.enabled and self.interactive:
-            self.stream.write("\r" + self.line(bar=True) + "\n")
+            self._redraw()
+            self.stream.write("\n")
             self.stream.flush()
+
+    def _redraw(self) -> None:
+        text = self.line(bar=True)
+        # Spaces wipe what a longer previous line left behind.
+        self.stream.write("\r" + text + " " * max(0, self._width_drawn - len(text)))
+        self.stream.flush()
+        self._width_drawn = len(text)
 
     def line(self, bar: bool = True) -> str:
         """The text of the current state, e.g. ``train  40% [#####.......] 8/20 loss 0.1``."""

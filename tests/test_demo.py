@@ -164,6 +164,16 @@ def test_progress_bar_disabled_writes_nothing_but_counts():
         assert stream.getvalue() == "" and bar.count == 2 and bar.metrics == {"loss": 1.0}
 
 
+def test_progress_bar_wipes_the_rest_of_a_longer_previous_line():
+    term = FakeTerminal()
+    bar = ProgressBar(2, stream=term, min_interval=0.0)
+    bar.update(loss=0.123456)
+    first = term.getvalue()
+    bar.update(loss=1.0)
+    second = term.getvalue()[len(first) :]
+    assert len(second) == len(first) and second.rstrip(" ").endswith("loss 1 0:00:00")
+
+
 def test_progress_bar_rejects_bad_totals():
     with pytest.raises(TypeError, match="ProgressBar: total must be an int, got float"):
         ProgressBar(2.5)  # type: ignore[arg-type]
