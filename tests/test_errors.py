@@ -78,6 +78,22 @@ FIX_WRITE = "in-place writes pass numpy's message through without naming the met
 FIX_SMALL = "raw numpy/Python error that does not name the function"
 
 
+def axis_cases(
+    ops: list[str], what: str, axis: Any, error: type[BaseException], message: str
+) -> list[Case]:
+    """One row per op: ``ag.<op>(a, axis=axis)`` on a (2, 3) tensor; the message starts with
+    the op's name."""
+    return [
+        Case(
+            f"{op} {what}",
+            lambda e, op=op: getattr(ag, op)(e.a, axis=axis),
+            error,
+            rf"{op}: {message}",
+        )
+        for op in ops
+    ]
+
+
 def _unused_grad(e: Env) -> Any:
     return ag.grad(e.loss, [e.a, e.unused])
 
@@ -148,50 +164,30 @@ CASES: list[Case] = [
         r"where: condition must be boolean, got dtype float64",
     ),
     # -- axes
-    *(
-        Case(
-            f"{op} axis out of range",
-            lambda e, op=op: getattr(ag, op)(e.a, axis=2),
-            ValueError,
-            rf"{op}: axis 2 is out of range for a tensor of shape \(2, 3\) .*valid axes are -2..1",
-        )
-        for op in REDUCTIONS + ALONG_AXIS
+    *axis_cases(
+        REDUCTIONS + ALONG_AXIS,
+        "axis out of range",
+        2,
+        ValueError,
+        r"axis 2 is out of range for a tensor of shape \(2, 3\) .*valid axes are -2..1",
     ),
-    *(
-        Case(
-            f"{op} negative axis out of range",
-            lambda e, op=op: getattr(ag, op)(e.a, axis=-3),
-            ValueError,
-            rf"{op}: axis -3 is out of range for a tensor of shape \(2, 3\)",
-        )
-        for op in REDUCTIONS + ALONG_AXIS
+    *axis_cases(
+        REDUCTIONS + ALONG_AXIS,
+        "negative axis out of range",
+        -3,
+        ValueError,
+        r"axis -3 is out of range for a tensor of shape \(2, 3\)",
     ),
-    *(
-        Case(
-            f"{op} repeated axis",
-            lambda e, op=op: getattr(ag, op)(e.a, axis=(1, -1)),
-            ValueError,
-            rf"{op}: repeated axis in \(1, -1\)",
-        )
-        for op in REDUCTIONS
+    *axis_cases(REDUCTIONS, "repeated axis", (1, -1), ValueError, r"repeated axis in \(1, -1\)"),
+    *axis_cases(
+        REDUCTIONS + ALONG_AXIS,
+        "non-integer axis",
+        1.0,
+        TypeError,
+        r"axis must be an int or a tuple of ints, got 1.0",
     ),
-    *(
-        Case(
-            f"{op} non-integer axis",
-            lambda e, op=op: getattr(ag, op)(e.a, axis=1.0),
-            TypeError,
-            rf"{op}: axis must be an int or a tuple of ints, got 1.0",
-        )
-        for op in REDUCTIONS + ALONG_AXIS
-    ),
-    *(
-        Case(
-            f"{op} tuple axis",
-            lambda e, op=op: getattr(ag, op)(e.a, axis=(0, 1)),
-            TypeError,
-            rf"{op}: axis must be a single int, got \(0, 1\)",
-        )
-        for op in ALONG_AXIS
+    *axis_cases(
+        ALONG_AXIS, "tuple axis", (0, 1), TypeError, r"axis must be a single int, got \(0, 1\)"
     ),
     Case(
         "method axis out of range",
