@@ -47,17 +47,6 @@ class AddFirstRowOnly(ag.Op):
         return +g, g[0]
 
 
-class AddSharedGradient(ag.Op):
-    """x + y whose backward hands the same array to both inputs."""
-
-    def forward(self, x, y):
-        return x + y
-
-    def backward(self, g, y, a, b):
-        shared = g * 1.0
-        return shared, shared
-
-
 A = np.eye(3)
 A[0, 2] = 3.0  # the only asymmetric pair: A[0, 2] = 3, A[2, 0] = 0
 
@@ -137,9 +126,22 @@ def test_kink_is_hinted():
     assert "one-sided differences disagree there (left 0, right 1)" in msg
 
 
-def test_gradients_sharing_memory_are_caught():
-    msg = failure(lambda x, y: AddSharedGradient()(x, y), np.ones(3), np.ones(3))
-    assert "shares memory" in msg
+@pytest.mark.parametrize("aliased", ["upstream", "each other"])
+def test_gradients_sharing_memory_are_caught(monkeypatch, aliased):
+    # Simulate an engine that hands out one array for both gradients of x + y (their values
+    # are right: both equal the upstream gradient).
+    def leaky_grad(outputs, inputs, grad_outputs, **kwargs):
+        shared = np.asarray(grad_outputs[0])
+        if aliased == "each other":
+            shared = shared.copy()
+        return tuple(ag.Tensor(shared) for _ in inputs)
+
+    monkeypatch.setattr(ag, "grad", leaky_grad)
+    msg = failure(lambda x, y: x + y, np.ones(3), np.ones(3))
+    if aliased == "upstream":
+        assert "gradient of input 0 shares memory with the upstream gradient of output 0" in msg
+    else:
+        assert "gradient of input 1 shares memory with the gradient of input 0" in msg
 
 
 def test_backward_modifying_the_upstream_gradient_is_caught():

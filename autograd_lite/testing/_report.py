@@ -18,6 +18,9 @@ class GradcheckError(AssertionError):
     """A gradient check failed. The message says which output, input and element, and how."""
 
 
+GradcheckError.__module__ = "autograd_lite.testing"  # where users import it from
+
+
 def index_str(flat: int, shape: Shape) -> str:
     """The multi-index of element ``flat`` of an array of ``shape``, as ``(1, 0)``."""
     return str(tuple(int(i) for i in np.unravel_index(flat, shape)))
