@@ -256,7 +256,10 @@ def plot_decision_boundary(
     fig = _figure((5.0, 5.0))
     ax = fig.add_subplot()
     ax.contourf(xx, yy, Z, levels=np.arange(k + 1) - 0.5, cmap=cmap, alpha=0.3)
-    ax.scatter(*X.T, c=y, cmap=cmap, vmin=-0.5, vmax=k - 0.5, s=12, edgecolors="k", linewidths=0.3)
+    size = float(np.clip(4000 / len(X), 12, 80))  # few points are drawn bigger
+    ax.scatter(
+        *X.T, c=y, cmap=cmap, vmin=-0.5, vmax=k - 0.5, s=size, edgecolors="k", linewidths=0.3
+    )
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])
     ax.set_aspect("equal")

@@ -156,7 +156,7 @@ def run_spiral(args: argparse.Namespace, name: str, sizes: tuple[int, ...], step
     metrics = run.summary()
     out = plot_dir(args.out)
     if out is not None:
-        title = f"{name}: training accuracy {acc:.2f} after {steps} steps (autograd_lite)"
+        title = f"{name}: training accuracy {acc:.2f} after {steps} steps"
         saved(plot_decision_boundary(out / f"{name}_boundary.png", run.predict, X, y, title=title))
         saved(plot_training_curves(out / f"{name}_loss.png", run.losses, title=name))
     report(**metrics, accuracy=acc, numpy_accuracy=numpy_acc)

@@ -1,4 +1,4 @@
-"""LeNet-5 on the 8x8 handwritten digits, upsampled to LeNet's 32x32 input; plain SGD.
+"""LeNet-5 on the 8x8 handwritten digits, upsampled to LeNet's 32x32 input; SGD with momentum.
 
 LeCun et al. (1998) feed 32x32 images to two 5x5 convolutions with 2x2 subsampling and three
 fully connected layers (120, 84, 10 units). Here each 8x8 digit is blown up 4x (every pixel a
@@ -57,9 +57,17 @@ if __name__ == "__main__":
     print(f"digits at 32x32: {len(train_idx)} training images, {len(test_idx)} test images")
 
     model = lenet5(np.random.default_rng(args.seed))
-    opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    opt = optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    schedule = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
     losses, test_accs = fit(
-        model, opt, train_set, test_set, epochs=epochs, batch_size=32, seed=args.seed
+        model,
+        opt,
+        train_set,
+        test_set,
+        epochs=epochs,
+        batch_size=32,
+        seed=args.seed,
+        scheduler=schedule,
     )
     print(f"test accuracy after {epochs} epochs: {test_accs[-1]:.4f}")
 

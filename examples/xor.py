@@ -62,7 +62,7 @@ def outputs(model: nn.Sequential, points: np.ndarray) -> np.ndarray:
 
 
 def main() -> None:
-    p = parser(__doc__.splitlines()[0], seed=0)
+    p = parser(__doc__.splitlines()[0])
     p.add_argument("--sweep", type=int, default=0, help="train seeds 0..N-1 and count successes")
     args = p.parse_args()
     X, y = data.xor()
