@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import threading
 import traceback
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ContextDecorator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -62,10 +63,34 @@ class _ThreadState(threading.local):
 
 _state = _ThreadState()
 
-# A clock of in-place writes through the API. A tensor's _version is the tick of its last
-# write; an op remembers the tick when it was recorded, so "modified after being used" is
-# one comparison, and a graph with no writes since it was built costs nothing to check.
+# A clock of in-place writes through the API. An op remembers the tick when it was recorded,
+# so a graph with no writes since it was built costs one comparison per op to check. Each
+# write is remembered for the memory it touched (the array at the root of a view), so a write
+# through a view or a detach()-ed tensor is seen by every tensor sharing that memory.
 _modifications = 0
+_last_write: dict[int, tuple[weakref.ref[np.ndarray], int]] = {}
+_running: set[object] = set()  # tokens of the backward passes under way, in any thread
+
+
+def _storage(arr: np.ndarray) -> np.ndarray:
+    while isinstance(arr.base, np.ndarray):
+        arr = arr.base
+    return arr
+
+
+def _written_after(arr: np.ndarray, tick: int) -> bool:
+    root = _storage(arr)
+    entry = _last_write.get(id(root))
+    return entry is not None and entry[0]() is root and entry[1] > tick
+
+
+def _forget_writes(key: int) -> Callable[[weakref.ref[np.ndarray]], None]:
+    def forget(ref: weakref.ref[np.ndarray]) -> None:
+        entry = _last_write.get(key)
+        if entry is not None and entry[0] is ref:
+            del _last_write[key]
+
+    return forget
 
 
 def is_grad_enabled() -> bool:
@@ -303,42 +328,55 @@ class Tensor:
         global _modifications
         _modifications += 1
         self._version = _modifications
+        root = _storage(self.data)
+        key = id(root)
+        _last_write[key] = (weakref.ref(root, _forget_writes(key)), _modifications)
 
-    def _write(self, what: str, fn: Callable[[np.ndarray], Any]) -> Tensor:
+    def _write(self, what: str, new: Any, fn: Callable[[np.ndarray, Any], Any]) -> Tensor:
         if self.requires_grad and _state.grad_enabled:
             raise RuntimeError(
                 f"{what}: in-place change of a tensor that requires grad is not differentiable; "
                 f"do it under ag.no_grad() (e.g. a parameter update) or build a new tensor"
             )
-        fn(self.data)
+        new = value(new)
+        try:
+            fn(self.data, new)
+        except IndexError as e:
+            raise IndexError(f"{what}: bad index for a tensor of shape {self.shape}: {e}") from None
+        except (ValueError, TypeError) as e:
+            got = np.asarray(new)
+            raise (TypeError if isinstance(e, TypeError) else ValueError)(
+                f"{what}: cannot write a value of shape {got.shape} and dtype {got.dtype} into "
+                f"a tensor of shape {self.shape} and dtype {self.dtype} ({e})"
+            ) from None
         self.mark_modified()
         return self
 
     def add_(self, other: ArrayLike) -> Tensor:
-        """In place ``self += other``."""
-        return self._write("add_", lambda d: np.add(d, value(other), out=d, casting="same_kind"))
+        """In place ``self += other`` (broadcast to this tensor's shape)."""
+        return self._write("add_", other, lambda d, o: np.add(d, o, out=d, casting="same_kind"))
 
     def sub_(self, other: ArrayLike) -> Tensor:
         """In place ``self -= other``."""
         return self._write(
-            "sub_", lambda d: np.subtract(d, value(other), out=d, casting="same_kind")
+            "sub_", other, lambda d, o: np.subtract(d, o, out=d, casting="same_kind")
         )
 
     def mul_(self, other: ArrayLike) -> Tensor:
         """In place ``self *= other``."""
         return self._write(
-            "mul_", lambda d: np.multiply(d, value(other), out=d, casting="same_kind")
+            "mul_", other, lambda d, o: np.multiply(d, o, out=d, casting="same_kind")
         )
 
     def fill_(self, fill_value: Any) -> Tensor:
-        return self._write("fill_", lambda d: d.fill(fill_value))
+        return self._write("fill_", fill_value, lambda d, v: d.fill(v))
 
     def zero_(self) -> Tensor:
-        return self._write("zero_", lambda d: d.fill(0))
+        return self._write("zero_", 0, lambda d, v: d.fill(v))
 
     def copy_(self, src: ArrayLike) -> Tensor:
         """Copy ``src`` (broadcast to this shape) into this tensor in place."""
-        return self._write("copy_", lambda d: np.copyto(d, value(src), casting="same_kind"))
+        return self._write("copy_", src, lambda d, v: np.copyto(d, v, casting="same_kind"))
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
@@ -721,6 +759,8 @@ def _as_root_grad(out: Tensor, g: Any, create_graph: bool) -> Any:
         g = np.asarray(g)
         if g.shape != out.shape:
             raise ValueError(f"backward: grad has shape {g.shape} but the output has {out.shape}")
+    if np.dtype(g.dtype).kind not in "fciub":
+        raise TypeError(f"backward: grad must be numeric, got dtype {g.dtype}")
     if not isinstance(g, Tensor):
         g = g.astype(out.dtype, copy=False)
         if create_graph:
@@ -732,16 +772,20 @@ def _count_consumers(roots: Sequence[Tensor], token: object) -> None:
     """Pass 1: count, on each non-leaf tensor reachable from the roots, the ops that consume it.
 
     Counts live on the tensors (no dict to hash into, nothing left behind); ``token`` marks
-    the tensors this backward has seen, so an earlier, interrupted backward cannot confuse it.
+    every tensor this backward reaches (leaves too, so ag.grad can name unused inputs before
+    anything runs), and an earlier, interrupted backward cannot confuse it. Nothing else is
+    changed here, so the errors below leave the graph as it was.
     """
     stack = []
     clock = _modifications
+    nested = bool(_running)  # another backward is under way: it must not share our tensors
     for r in roots:
-        if r.op is not None and r._pass is not token:
+        if r._pass is not token:
             r._pass = token
             r._pending = 0
             r._gsum = None
-            stack.append(r)
+            if r.op is not None:
+                stack.append(r)
     while stack:
         t = stack.pop()
         op = t.op
@@ -751,20 +795,27 @@ def _count_consumers(roots: Sequence[Tensor], token: object) -> None:
         if op._epoch != clock:  # type: ignore[union-attr]
             _check_unmodified(op, t)  # type: ignore[arg-type]
         for x in inputs:
-            if isinstance(x, Tensor) and x.op is not None:
+            if isinstance(x, Tensor):
                 if x._pass is token:
                     x._pending += 1
-                else:
-                    x._pass = token
-                    x._pending = 1
-                    x._gsum = None
+                    continue
+                if nested and x.op is not None and x._pass in _running:
+                    raise RuntimeError(
+                        f"backward: a tensor of shape {x.shape} made by '{x.op.name}' is part of "
+                        f"a backward that is still running (a backward or ag.grad inside another "
+                        f"one, through shared tensors); run them one after the other"
+                    )
+                x._pass = token
+                x._pending = 1
+                x._gsum = None
+                if x.op is not None:
                     stack.append(x)
 
 
 def _check_unmodified(op: Op, out: Tensor) -> None:
     """Refuse to backward through an op whose output or inputs were written in place since."""
     for i, x in enumerate((out, *op.inputs)):  # type: ignore[misc]
-        if isinstance(x, Tensor) and x._version > op._epoch:
+        if isinstance(x, Tensor) and _written_after(x.data, op._epoch):
             which = "output" if i == 0 else f"input {i - 1}"
             raise RuntimeError(
                 f"backward: the {which} of '{op.name}' (shape {x.shape}) was modified in place "
@@ -780,11 +831,13 @@ def _backward(
     retain_graph: bool,
     create_graph: bool,
     capture: dict[Tensor, Any] | None,
+    must_reach: Sequence[Tensor] = (),
 ) -> None:
     """Propagate gradients from ``roots`` to leaves.
 
     With ``capture`` (from :func:`grad`) the gradients of the captured tensors are stored
-    there and no ``.grad`` is touched; otherwise leaves accumulate into ``.grad``.
+    there and no ``.grad`` is touched; otherwise leaves accumulate into ``.grad``. Every
+    tensor in ``must_reach`` must be reachable from the roots, checked before anything runs.
     """
     for r in roots:
         if not r.requires_grad:
@@ -793,7 +846,14 @@ def _backward(
                 "requires grad, or it ran under no_grad)"
             )
     grads = [_as_root_grad(r, g, create_graph) for r, g in zip(roots, root_grads)]
-    _count_consumers(roots, object())
+    token = object()
+    _count_consumers(roots, token)
+    for i, x in enumerate(must_reach):
+        if x._pass is not token:
+            raise RuntimeError(
+                f"grad: input {i} (shape {x.shape}) was not used to compute the outputs; "
+                f"pass allow_unused=True to get None for it"
+            )
     # Each non-leaf tensor sums its incoming gradients in _gsum; once its last consumer is
     # done it goes on the ready stack, and its op turns that sum into its inputs' gradients.
     for r, g in zip(roots, grads):
@@ -811,6 +871,7 @@ def _backward(
     watch = capture is not None
     op: Any
     inputs: Any
+    _running.add(token)
     try:
         while ready:
             t = pop()
@@ -871,6 +932,7 @@ def _backward(
     finally:
         _state.grad_enabled, _state.anomaly = saved_mode, anomaly
         _state.refresh()
+        _running.discard(token)
 
 
 def _deliver(t: Tensor, g: Any, upstream: Any, create_graph: bool, capture: Any) -> None:
@@ -910,11 +972,14 @@ def grad(
     >>> float(dx.data), float(d2x.data)
     (27.0, 18.0)
     """
-    outs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
-    ins = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    outs = tuple(outputs) if isinstance(outputs, (list, tuple)) else (outputs,)
+    ins = tuple(inputs) if isinstance(inputs, (list, tuple)) else (inputs,)
+    for i, out in enumerate(outs):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"grad: output {i} is a {type(out).__name__}, expected a Tensor")
     if grad_outputs is None:
         gouts: tuple[Any, ...] = (None,) * len(outs)
-    elif isinstance(outputs, Tensor):
+    elif not isinstance(outputs, (list, tuple)):
         gouts = (grad_outputs,)
     else:
         gouts = tuple(grad_outputs)
@@ -925,7 +990,7 @@ def grad(
             raise RuntimeError(f"grad: input {i} is not a Tensor that requires grad")
     capture: dict[Tensor, Any] = {x: None for x in ins}
     keep = create_graph if retain_graph is None else retain_graph
-    _backward(outs, gouts, keep, create_graph, capture)
+    _backward(outs, gouts, keep, create_graph, capture, () if allow_unused else ins)
     result: list[Tensor | None] = []
     for i, x in enumerate(ins):
         g = capture[x]

@@ -85,8 +85,8 @@ def _setitem(self: Tensor, index: Any, new: Any) -> None:
             "setitem: in-place assignment into a tensor that requires grad is not differentiable; "
             "build the result with ag.where/ag.concatenate, or assign under ag.no_grad()"
         )
-    self.data[plain_index(index)] = value(new)
-    self.mark_modified()
+    index = plain_index(index)
+    self._write("setitem", new, lambda d, v: d.__setitem__(index, v))
 
 
 def _reshape_method(self: Tensor, *shape: Any) -> Any:

@@ -237,6 +237,10 @@ class LeakyRelu(Op):
     name = "leaky_relu"
 
     def __init__(self, negative_slope: float = 0.01) -> None:
+        if isinstance(negative_slope, bool) or not isinstance(
+            negative_slope, (int, float, np.number)
+        ):
+            raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")
         self.negative_slope = float(negative_slope)
 
     def forward(self, x):

@@ -24,12 +24,20 @@ __all__ = [
 ]
 
 
+def _ints(op: str, what: str, values: Sequence[Any]) -> tuple[int, ...]:
+    """A tuple of ints, refusing floats and other values numpy would reject or truncate."""
+    values = tuple(values)
+    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        raise TypeError(f"{op}: {what} must be ints, got {values}")
+    return tuple(int(v) for v in values)
+
+
 class Reshape(Op):
     __slots__ = ("shape",)
     name = "reshape"
 
     def __init__(self, shape: Sequence[int]) -> None:
-        self.shape = tuple(shape)
+        self.shape = _ints("reshape", "shape", shape)
 
     def forward(self, x):
         try:
@@ -49,7 +57,7 @@ class Transpose(Op):
     name = "transpose"
 
     def __init__(self, axes: Sequence[int] | None = None) -> None:
-        self.axes = None if axes is None else tuple(int(a) for a in axes)
+        self.axes = None if axes is None else _ints("transpose", "axes", axes)
 
     def forward(self, x):
         if self.axes is not None and sorted(a % max(x.ndim, 1) for a in self.axes) != list(
