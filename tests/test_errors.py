@@ -65,7 +65,6 @@ class Case:
     call: Callable[[Env], Any]
     error: type[BaseException]
     message: str  # a regex, searched in str(error)
-    pending: str | None = None  # a known bug: xfail(strict=True) until the fix lands
 
 
 BINARY = ["add", "subtract", "multiply", "divide", "power", "maximum", "minimum"]
@@ -73,9 +72,6 @@ REDUCTIONS = ["sum", "mean", "max", "min", "logsumexp"]
 ALONG_AXIS = ["softmax", "log_softmax"]
 CE = ag.softmax_cross_entropy
 BCE = ag.sigmoid_binary_cross_entropy
-FIX_GRAD = "ag.grad runs backward (freeing the graph) before reporting an unused input"
-FIX_WRITE = "in-place writes pass numpy's message through without naming the method"
-FIX_SMALL = "raw numpy/Python error that does not name the function"
 
 
 def axis_cases(
@@ -216,7 +212,6 @@ CASES: list[Case] = [
         lambda e: ag.leaky_relu(e.a, "steep"),
         TypeError,
         r"leaky_relu: negative_slope must be a number, got 'steep'",
-        pending=FIX_SMALL,
     ),
     # -- only floating tensors may require grad
     *(
@@ -396,7 +391,6 @@ CASES: list[Case] = [
         lambda e: e.out.backward(np.full((2, 3), "1")),
         TypeError,
         r"backward: grad must be numeric, got dtype <U1",
-        pending=FIX_SMALL,
     ),
     Case(
         "backward on a tensor that does not require grad",
@@ -417,7 +411,6 @@ CASES: list[Case] = [
         RuntimeError,
         r"grad: input 1 \(shape \(3,\)\) was not used to compute the outputs; "
         r"pass allow_unused=True",
-        pending=FIX_GRAD,
     ),
     Case(
         "ag.grad input that does not require grad",
@@ -436,7 +429,6 @@ CASES: list[Case] = [
         lambda e: ag.grad(np.ones(3), [e.a]),
         TypeError,
         r"grad: output 0 is a \w+, expected a Tensor",
-        pending=FIX_SMALL,
     ),
     Case(
         "ag.grad grad_outputs count",
@@ -474,7 +466,6 @@ CASES: list[Case] = [
         lambda e: ag.reshape(e.a, (2.0, 3)),
         TypeError,
         r"reshape: .*\(2.0, 3\)",
-        pending=FIX_SMALL,
     ),
     Case(
         "transpose repeated axes",
@@ -494,7 +485,6 @@ CASES: list[Case] = [
         lambda e: ag.transpose(e.a, (0.5, 1)),
         TypeError,
         r"transpose: axes must be ints, got \(0.5, 1\)",
-        pending="transpose truncates float axes with int() and silently accepts (0.5, 1)",
     ),
     Case(
         "squeeze a dimension that is not 1",
@@ -615,42 +605,36 @@ CASES: list[Case] = [
         lambda e: e.const.add_(np.ones(4)),
         ValueError,
         r"^add_: (?=.*\(2, ?3\))(?=.*\(4,\))",
-        pending=FIX_WRITE,
     ),
     Case(
         "mul_ would grow the tensor",
         lambda e: e.const.mul_(np.ones((3, 2, 3))),
         ValueError,
         r"^mul_: (?=.*\(2, ?3\))(?=.*\(3, ?2, ?3\))",
-        pending=FIX_WRITE,
     ),
     Case(
         "copy_ shape",
         lambda e: e.const.copy_(np.ones(4)),
         ValueError,
         r"^copy_: (?=.*\(2, ?3\))(?=.*\(4,\))",
-        pending=FIX_WRITE,
     ),
     Case(
         "add_ float into an integer tensor",
         lambda e: e.ints.add_(0.5),
         TypeError,
         r"^add_: (?=.*float64)(?=.*int64)",
-        pending=FIX_WRITE,
     ),
     Case(
         "setitem value shape",
         lambda e: e.const.__setitem__(slice(0, 1), np.ones(4)),
         ValueError,
         r"^setitem: (?=.*\(4,\))(?=.*\((1|2), ?3\))",
-        pending=FIX_WRITE,
     ),
     Case(
         "setitem index out of bounds",
         lambda e: e.const.__setitem__(5, 1.0),
         IndexError,
         r"setitem: bad index for a tensor of shape \(2, 3\)",
-        pending=FIX_WRITE,
     ),
     # -- nn and optim
     Case(
@@ -688,23 +672,12 @@ CASES: list[Case] = [
 ]
 
 
-def _params(cases: list[Case]) -> list[Any]:
-    return [
-        pytest.param(
-            c,
-            id=c.name,
-            marks=[pytest.mark.xfail(strict=True, reason=c.pending)] if c.pending else [],
-        )
-        for c in cases
-    ]
-
-
 def test_the_table_has_no_duplicate_rows():
     names = [c.name for c in CASES]
     assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("case", _params(CASES))
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input_gets_a_clear_error_and_changes_nothing(case: Case):
     env = Env()
     before = env.snapshot()
