@@ -937,6 +937,8 @@ def _backward(
 
 def _deliver(t: Tensor, g: Any, upstream: Any, create_graph: bool, capture: Any) -> None:
     """Hand a finished gradient to a leaf's ``.grad``, a retained tensor or ag.grad's capture."""
+    if not create_graph and (g is upstream or g.base is not None):
+        g = g.copy()  # never hand out a gradient aliasing another one, or the caller's array
     if capture is not None:
         if t in capture:
             prev = capture[t]
@@ -945,8 +947,6 @@ def _deliver(t: Tensor, g: Any, upstream: Any, create_graph: bool, capture: Any)
     if create_graph:
         t.grad = g if t.grad is None else t.grad + g
         return
-    if g is upstream or g.base is not None:
-        g = g.copy()  # never let .grad alias another gradient or a view of one
     if t.grad is None:
         t.grad = Tensor(g)
     else:

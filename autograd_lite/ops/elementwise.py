@@ -409,6 +409,7 @@ def relu(x: Any) -> Any:
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
+    """x where x > 0, else negative_slope * x; the gradient at 0 is negative_slope (as PyTorch)."""
     return apply_unary(LeakyRelu(negative_slope), x)
 
 

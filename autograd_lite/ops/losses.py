@@ -114,7 +114,7 @@ class SoftmaxCrossEntropy(Op):
             if keep is not None:
                 q[~keep] = 0.0
             return q, (w is None and not eps and keep is None)
-        t = self._probs.reshape(-1, classes).astype(dtype, copy=False)  # type: ignore[union-attr]
+        t = self._rows(self._probs).astype(dtype, copy=False)
         if eps:
             t = (1.0 - eps) * t + eps / classes
         return (t * w if w is not None else t), False
