@@ -201,7 +201,7 @@ def current_scope() -> str | None:
 
 
 def _check_float(data: np.ndarray, what: str) -> None:
-    if data.dtype.kind not in "fc":
+    if data.dtype.kind != "f":
         raise TypeError(
             f"{what}: only floating-point tensors can require gradients, got dtype {data.dtype}; "
             f"convert first, e.g. ag.tensor(x, dtype=np.float64, requires_grad=True)"
@@ -778,7 +778,7 @@ def _count_consumers(roots: Sequence[Tensor], token: object) -> None:
     """
     stack = []
     clock = _modifications
-    nested = bool(_running)  # another backward is under way: it must not share our tensors
+    nested = len(_running) > 1  # another backward is under way: it must not share our tensors
     for r in roots:
         if r._pass is not token:
             r._pass = token
@@ -847,13 +847,18 @@ def _backward(
             )
     grads = [_as_root_grad(r, g, create_graph) for r, g in zip(roots, root_grads)]
     token = object()
-    _count_consumers(roots, token)
-    for i, x in enumerate(must_reach):
-        if x._pass is not token:
-            raise RuntimeError(
-                f"grad: input {i} (shape {x.shape}) was not used to compute the outputs; "
-                f"pass allow_unused=True to get None for it"
-            )
+    _running.add(token)  # before counting, so that two passes starting together see each other
+    try:
+        _count_consumers(roots, token)
+        for i, x in enumerate(must_reach):
+            if x._pass is not token:
+                raise RuntimeError(
+                    f"grad: input {i} (shape {x.shape}) was not used to compute the outputs; "
+                    f"pass allow_unused=True to get None for it"
+                )
+    except BaseException:
+        _running.discard(token)
+        raise
     # Each non-leaf tensor sums its incoming gradients in _gsum; once its last consumer is
     # done it goes on the ready stack, and its op turns that sum into its inputs' gradients.
     for r, g in zip(roots, grads):
@@ -871,7 +876,6 @@ def _backward(
     watch = capture is not None
     op: Any
     inputs: Any
-    _running.add(token)
     try:
         while ready:
             t = pop()
