@@ -54,6 +54,7 @@ class _ThreadState(threading.local):
         self.grad_enabled = True
         self.anomaly = False
         self.scope: str | None = None
+        self.saved: list[Any] = []  # what the open mode switches and scopes will restore
         self.refresh()
 
     def refresh(self) -> None:
@@ -99,49 +100,81 @@ def is_grad_enabled() -> bool:
 
 
 class _ModeSwitch(ContextDecorator):
-    """Set a per-thread mode inside a ``with`` block or a decorated function, then restore it."""
+    """Set a per-thread mode inside a ``with`` block or a decorated function, then restore it.
+
+    What to restore goes on a per-thread stack, so one instance can be shared by threads,
+    re-entered, or used as a decorator on recursive functions.
+    """
 
     _attr = ""
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
-        self._saved: list[bool] = []
 
     def __enter__(self) -> _ModeSwitch:
-        self._saved.append(getattr(_state, self._attr))
+        _state.saved.append(getattr(_state, self._attr))
         setattr(_state, self._attr, self.mode)
         _state.refresh()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        setattr(_state, self._attr, self._saved.pop())
+        setattr(_state, self._attr, _state.saved.pop())
         _state.refresh()
-
-    def _recreate_cm(self) -> _ModeSwitch:
-        # A fresh context per decorated call keeps recursion and threads independent.
-        fresh = copy.copy(self)
-        fresh._saved = []
-        return fresh
 
 
 class set_grad_enabled(_ModeSwitch):
-    """Turn recording on or off inside a ``with`` block or a decorated function (per thread)."""
+    """Turn recording on or off (per thread): as a call, in a ``with`` block, or as a decorator.
+
+    As in PyTorch, ``ag.set_grad_enabled(False)`` on its own line sets the mode until changed.
+    """
 
     _attr = "grad_enabled"
 
+    def __init__(self, mode: bool) -> None:
+        super().__init__(mode)
+        self._before = _state.grad_enabled
+        _state.grad_enabled = self.mode
+        _state.refresh()
 
-class no_grad(set_grad_enabled):
+    def __enter__(self) -> set_grad_enabled:
+        _state.saved.append(self._before)  # the mode was set by the call; restore on exit
+        return self
+
+    def __call__(self, func: F) -> F:
+        # As a decorator: undo the call's effect now, set the mode around each call instead.
+        _state.grad_enabled = self._before
+        _state.refresh()
+        return super().__call__(func)
+
+    def _recreate_cm(self) -> set_grad_enabled:
+        return set_grad_enabled(self.mode)
+
+
+class _GradSwitch(_ModeSwitch):
+    """no_grad/enable_grad: ``with ag.no_grad():``, ``@ag.no_grad()`` or bare ``@ag.no_grad``."""
+
+    _attr = "grad_enabled"
+    _mode = False
+
+    def __new__(cls, func: Any = None) -> Any:
+        if func is not None:  # used as a bare decorator
+            return cls()(func)
+        return super().__new__(cls)
+
+    def __init__(self, func: Any = None) -> None:
+        super().__init__(self._mode)
+
+
+class no_grad(_GradSwitch):
     """Context manager and decorator: ops inside are not recorded (``with ag.no_grad(): ...``)."""
 
-    def __init__(self) -> None:
-        super().__init__(False)
+    _mode = False
 
 
-class enable_grad(set_grad_enabled):
+class enable_grad(_GradSwitch):
     """Context manager and decorator that turns recording back on inside a no_grad region."""
 
-    def __init__(self) -> None:
-        super().__init__(True)
+    _mode = True
 
 
 class detect_anomaly(_ModeSwitch):
@@ -176,19 +209,20 @@ class name_scope:
     'encoder.0'
     """
 
-    __slots__ = ("name", "_outer")
+    __slots__ = ("name",)
 
     def __init__(self, name: str) -> None:
         self.name = str(name)
 
     def __enter__(self) -> str:
-        self._outer = outer = _state.scope
+        outer = _state.scope
+        _state.saved.append(outer)
         _state.scope = scope = f"{outer}.{self.name}" if outer else self.name
         _state.refresh()
         return scope
 
     def __exit__(self, *exc: object) -> None:
-        _state.scope = self._outer
+        _state.scope = _state.saved.pop()
         _state.refresh()
 
 
@@ -301,6 +335,12 @@ class Tensor:
             return np.array(self.data, dtype=dtype, copy=True)
         return self.data if dtype is None else self.data.astype(dtype, copy=False)
 
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def __int__(self) -> int:
+        return int(self.data)
+
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
         return self.data
@@ -337,6 +377,11 @@ class Tensor:
             raise RuntimeError(
                 f"{what}: in-place change of a tensor that requires grad is not differentiable; "
                 f"do it under ag.no_grad() (e.g. a parameter update) or build a new tensor"
+            )
+        if isinstance(new, Tensor) and new.requires_grad and _state.grad_enabled:
+            raise RuntimeError(
+                f"{what}: the value requires grad, and writing it into a tensor in place would "
+                f"drop its gradient; build the result with ag.where or ag.concatenate instead"
             )
         new = value(new)
         try:
@@ -507,6 +552,7 @@ def value(x: Any) -> Any:
 
 # --------------------------------------------------------------------------- Op
 
+_SEQUENCES = (list, tuple)
 _NEEDS1: tuple[tuple[bool, ...], ...] = ((False,), (True,))
 _NEEDS2: tuple[tuple[tuple[bool, ...], ...], ...] = (
     ((False, False), (False, True)),
@@ -549,6 +595,10 @@ class Op:
     _epoch: int
     _trace: traceback.StackSummary
     name: str = "op"
+    # Whether backward reads the values of the inputs / the output. An op that does not (add,
+    # reshape, sum, ...) gives right gradients even if they are written in place afterwards.
+    reads_inputs: bool = True
+    reads_output: bool = True
     _params: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -580,6 +630,8 @@ class Op:
         return f"<op {self.name}({args})>"
 
     def __call__(self, *inputs: Any) -> Any:
+        if hasattr(self, "_epoch"):  # already in a graph: apply a copy, keep that graph intact
+            self = copy.copy(self)
         if len(inputs) == 1:
             return apply_unary(self, inputs[0])
         if len(inputs) == 2:
@@ -615,6 +667,11 @@ def apply_binary(op: Op, a: Any, b: Any) -> Any:
     tb = isinstance(b, Tensor)
     if not (ta or tb):
         return op.forward(a, b)
+    # Constants kept for backward must be arrays or scalars (lists have no .shape or arithmetic).
+    if not ta and type(a) in _SEQUENCES:
+        a = np.asarray(a)
+    if not tb and type(b) in _SEQUENCES:
+        b = np.asarray(b)
     y = op.forward(a.data if ta else a, b.data if tb else b)
     if type(y) is not np.ndarray:
         y = np.asarray(y)
@@ -698,7 +755,7 @@ def _check_backward(op: Op, gxs: Sequence[Any]) -> None:
             where = (
                 _user_frames(trace)
                 if trace is not None
-                else "(unknown: the forward ran outside detect_anomaly)\n"
+                else "(not recorded: it was made outside detect_anomaly, or by a backward pass)\n"
             )
             raise FloatingPointError(
                 f"detect_anomaly: backward of '{op.name}' produced {_describe_bad(arr)} in the "
@@ -768,7 +825,28 @@ def _as_root_grad(out: Tensor, g: Any, create_graph: bool) -> Any:
     return g
 
 
-def _count_consumers(roots: Sequence[Tensor], token: object) -> None:
+def _on_paths(roots: Sequence[Tensor], targets: Any) -> set[Tensor]:
+    """The tensors on a path from a root down to a target, targets included: all that
+    ag.grad has to run. Iterative post-order walk; local state only (thread-safe)."""
+    on: set[Tensor] = set()
+    seen: set[Tensor] = set()
+    stack: list[tuple[Tensor, bool]] = [(r, False) for r in roots]
+    while stack:
+        t, finished = stack.pop()
+        inputs = () if t.op is None else t.op.inputs
+        if inputs is None:
+            raise RuntimeError(_FREED)
+        if finished:
+            if t in targets or any(isinstance(x, Tensor) and x in on for x in inputs):
+                on.add(t)
+        elif t not in seen:
+            seen.add(t)
+            stack.append((t, True))
+            stack.extend((x, False) for x in inputs if isinstance(x, Tensor) and x.requires_grad)
+    return on
+
+
+def _count_consumers(roots: Sequence[Tensor], token: object, only: Any = None) -> None:
     """Pass 1: count, on each non-leaf tensor reachable from the roots, the ops that consume it.
 
     Counts live on the tensors (no dict to hash into, nothing left behind); ``token`` marks
@@ -780,6 +858,8 @@ def _count_consumers(roots: Sequence[Tensor], token: object) -> None:
     clock = _modifications
     nested = len(_running) > 1  # another backward is under way: it must not share our tensors
     for r in roots:
+        if only is not None and r not in only:
+            continue
         if r._pass is not token:
             r._pass = token
             r._pending = 0
@@ -795,7 +875,7 @@ def _count_consumers(roots: Sequence[Tensor], token: object) -> None:
         if op._epoch != clock:  # type: ignore[union-attr]
             _check_unmodified(op, t)  # type: ignore[arg-type]
         for x in inputs:
-            if isinstance(x, Tensor):
+            if isinstance(x, Tensor) and (only is None or x in only):
                 if x._pass is token:
                     x._pending += 1
                     continue
@@ -813,10 +893,13 @@ def _count_consumers(roots: Sequence[Tensor], token: object) -> None:
 
 
 def _check_unmodified(op: Op, out: Tensor) -> None:
-    """Refuse to backward through an op whose output or inputs were written in place since."""
-    for i, x in enumerate((out, *op.inputs)):  # type: ignore[misc]
+    """Refuse to backward through an op whose output or inputs, which its backward reads,
+    were written in place since it ran."""
+    candidates = [("output", out)] if op.reads_output else []
+    if op.reads_inputs:
+        candidates += [(f"input {i}", x) for i, x in enumerate(op.inputs)]  # type: ignore[arg-type]
+    for which, x in candidates:
         if isinstance(x, Tensor) and _written_after(x.data, op._epoch):
-            which = "output" if i == 0 else f"input {i - 1}"
             raise RuntimeError(
                 f"backward: the {which} of '{op.name}' (shape {x.shape}) was modified in place "
                 f"after the op used it (e.g. an optimizer step, setitem or add_ between forward "
@@ -831,13 +914,13 @@ def _backward(
     retain_graph: bool,
     create_graph: bool,
     capture: dict[Tensor, Any] | None,
-    must_reach: Sequence[Tensor] = (),
+    only: set[Tensor] | None = None,
 ) -> None:
     """Propagate gradients from ``roots`` to leaves.
 
     With ``capture`` (from :func:`grad`) the gradients of the captured tensors are stored
-    there and no ``.grad`` is touched; otherwise leaves accumulate into ``.grad``. Every
-    tensor in ``must_reach`` must be reachable from the roots, checked before anything runs.
+    there and no ``.grad`` is touched; otherwise leaves accumulate into ``.grad``. With
+    ``only``, ops and tensors outside that set are neither run nor freed.
     """
     for r in roots:
         if not r.requires_grad:
@@ -849,24 +932,24 @@ def _backward(
     token = object()
     _running.add(token)  # before counting, so that two passes starting together see each other
     try:
-        _count_consumers(roots, token)
-        for i, x in enumerate(must_reach):
-            if x._pass is not token:
-                raise RuntimeError(
-                    f"grad: input {i} (shape {x.shape}) was not used to compute the outputs; "
-                    f"pass allow_unused=True to get None for it"
-                )
+        _count_consumers(roots, token, only)
     except BaseException:
         _running.discard(token)
         raise
     # Each non-leaf tensor sums its incoming gradients in _gsum; once its last consumer is
     # done it goes on the ready stack, and its op turns that sum into its inputs' gradients.
     for r, g in zip(roots, grads):
+        if only is not None and r not in only:
+            continue
         if r.op is None:
             _deliver(r, g, g, create_graph, capture)  # g may be the caller's array: copy it
         else:
             r._gsum = g if r._gsum is None else r._gsum + g
-    ready = [r for r in dict.fromkeys(roots) if r.op is not None and r._pending == 0]
+    ready = [
+        r
+        for r in dict.fromkeys(roots)
+        if r.op is not None and r._pending == 0 and (only is None or r in only)
+    ]
 
     saved_mode, anomaly = _state.grad_enabled, _state.anomaly
     _state.grad_enabled = create_graph  # first-order backward never records ops
@@ -889,6 +972,8 @@ def _backward(
             else:
                 if t._retains_grad or (watch and t in capture):  # type: ignore[operator]
                     _deliver(t, g, g, create_graph, capture)
+                if only is not None and not any(x in only for x in inputs if isinstance(x, Tensor)):
+                    continue  # no input of ag.grad below t: leave t's op as it is
                 if create_graph:
                     gxs = op.backward(g, t, *inputs)
                 elif n == 1:
@@ -916,7 +1001,7 @@ def _backward(
             if not retain_graph:
                 op.inputs = op.saved = None
             for x, gx, need in zip(inputs, gxs, op.needs_grad):
-                if not need:
+                if not need or (only is not None and x not in only):
                     continue
                 if gx is not None:
                     xd = x.data
@@ -929,9 +1014,9 @@ def _backward(
                 if gx is not None:
                     prev = x._gsum
                     x._gsum = gx if prev is None else prev + gx
-                n = x._pending - 1
-                x._pending = n
-                if n == 0:
+                left = x._pending - 1
+                x._pending = left
+                if left == 0:
                     push(x)
     finally:
         _state.grad_enabled, _state.anomaly = saved_mode, anomaly
@@ -939,22 +1024,25 @@ def _backward(
         _running.discard(token)
 
 
+_accumulate = threading.Lock()
+
+
 def _deliver(t: Tensor, g: Any, upstream: Any, create_graph: bool, capture: Any) -> None:
     """Hand a finished gradient to a leaf's ``.grad``, a retained tensor or ag.grad's capture."""
-    if not create_graph and (g is upstream or g.base is not None):
-        g = g.copy()  # never hand out a gradient aliasing another one, or the caller's array
+    if g is upstream or value(g).base is not None:
+        g = g * 1 if create_graph else g.copy()  # never alias another gradient or the caller
     if capture is not None:
         if t in capture:
             prev = capture[t]
             capture[t] = g if prev is None else prev + g
         return
-    if create_graph:
-        t.grad = g if t.grad is None else t.grad + g
-        return
-    if t.grad is None:
-        t.grad = Tensor(g)
-    else:
-        t.grad = Tensor(t.grad.data + g)
+    with _accumulate:  # threads sharing a leaf must not lose each other's gradients
+        if create_graph:
+            t.grad = g if t.grad is None else t.grad + g
+        elif t.grad is None:
+            t.grad = Tensor(g)
+        else:
+            t.grad = Tensor(t.grad.data + g)
 
 
 def grad(
@@ -994,10 +1082,21 @@ def grad(
             raise RuntimeError(f"grad: input {i} is not a Tensor that requires grad")
     capture: dict[Tensor, Any] = {x: None for x in ins}
     keep = create_graph if retain_graph is None else retain_graph
-    _backward(outs, gouts, keep, create_graph, capture, () if allow_unused else ins)
+    only = _on_paths(outs, capture)  # what must run; unused inputs are known before anything runs
+    for i, x in enumerate(ins):
+        if x not in only and not allow_unused:
+            raise RuntimeError(
+                f"grad: input {i} (shape {x.shape}) was not used to compute the outputs; "
+                f"pass allow_unused=True to get None for it"
+            )
+    _backward(outs, gouts, keep, create_graph, capture, only)
     result: list[Tensor | None] = []
+    handed: set[int] = set()
     for i, x in enumerate(ins):
         g = capture[x]
+        if g is not None and id(g) in handed:  # the same input twice: a copy each time
+            g = g * 1 if isinstance(g, Tensor) else g.copy()
+        handed.add(id(g))
         if g is None:
             if not allow_unused:
                 raise RuntimeError(

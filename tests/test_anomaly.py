@@ -137,7 +137,7 @@ def test_backward_in_anomaly_mode_of_a_graph_built_outside_says_where_is_unknown
     with ag.detect_anomaly(), pytest.raises(FloatingPointError) as info:
         y.sum().backward()
     assert "backward of 'sqrt' produced Inf" in str(info.value)
-    assert "unknown: the forward ran outside detect_anomaly" in str(info.value)
+    assert "not recorded: it was made outside detect_anomaly" in str(info.value)
 
 
 def test_mode_is_restored_after_the_block_even_after_an_error_and_works_as_a_decorator():

@@ -6,6 +6,7 @@ attaches the operators (``+ - * / ** @``, comparisons, indexing) and the array m
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -100,6 +101,11 @@ def _transpose_method(self: Tensor, *axes: Any) -> Any:
 
 
 def _swapaxes(self: Tensor, a: int, b: int) -> Any:
+    for axis in (a, b):
+        if not -self.ndim <= axis < self.ndim:
+            raise ValueError(
+                f"swapaxes: axis {axis} is out of range for a tensor of shape {self.shape}"
+            )
     axes = list(range(self.ndim))
     axes[a], axes[b] = axes[b], axes[a]
     return transpose(self, axes)
@@ -166,11 +172,25 @@ def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: 
 
 
 def _array_function(self: Tensor, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-    """numpy functions with an autograd_lite counterpart use it; the rest see plain arrays."""
+    """numpy functions with an autograd_lite counterpart use it when the call fits its
+    signature (``np.sum(t, axis=0)``); the rest (``np.where(mask)``, ``np.sum(t, dtype=...)``,
+    ``np.allclose``) run on the plain arrays and return plain numpy results."""
     fn = _FUNCTIONS.get(func)
-    if fn is not None:
+    if fn is not None and _fits(fn, args, kwargs):
         return fn(*args, **kwargs)
     return func(*_unwrap(args), **_unwrap(kwargs))
+
+
+_SIGNATURES: dict[Any, inspect.Signature] = {}
+
+
+def _fits(fn: Any, args: Any, kwargs: Any) -> bool:
+    signature = _SIGNATURES.get(fn) or _SIGNATURES.setdefault(fn, inspect.signature(fn))
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError:
+        return False
+    return True
 
 
 _METHODS["__array_ufunc__"] = _array_ufunc

@@ -42,7 +42,7 @@ def _shape(x: Any) -> tuple[int, ...]:
 
 
 class _Binary(Op):
-    """Two-input elementwise op on a numpy ufunc; broadcast errors name the op."""
+    """Two-input elementwise op on a numpy ufunc; its errors name the op and the shapes."""
 
     __slots__ = ()
     ufunc: Any = None
@@ -50,16 +50,22 @@ class _Binary(Op):
     def forward(self, a: Any, b: Any) -> np.ndarray:
         try:
             return self.ufunc(a, b)
-        except ValueError:
-            raise ValueError(
-                f"{self.name}: shapes {_shape(a)} and {_shape(b)} do not broadcast together "
-                f"(each dimension must be equal, or 1 in one of them)"
-            ) from None
+        except ValueError as e:
+            try:
+                np.broadcast_shapes(_shape(a), _shape(b))
+            except ValueError:
+                raise ValueError(
+                    f"{self.name}: shapes {_shape(a)} and {_shape(b)} do not broadcast together "
+                    f"(each dimension must be equal, or 1 in one of them)"
+                ) from None
+            raise ValueError(f"{self.name}: {e} (shapes {_shape(a)} and {_shape(b)})") from None
 
 
 class Add(_Binary):
     __slots__ = ()
     name = "add"
+    reads_inputs = False
+    reads_output = False
     ufunc = np.add
 
     def backward(self, g, y, a, b):
@@ -69,6 +75,8 @@ class Add(_Binary):
 class Subtract(_Binary):
     __slots__ = ()
     name = "subtract"
+    reads_inputs = False
+    reads_output = False
     ufunc = np.subtract
 
     def backward(self, g, y, a, b):
@@ -78,6 +86,7 @@ class Subtract(_Binary):
 class Multiply(_Binary):
     __slots__ = ()
     name = "multiply"
+    reads_output = False
     ufunc = np.multiply
 
     def backward(self, g, y, a, b):
@@ -104,17 +113,20 @@ class Power(_Binary):
 
     def backward(self, g, y, a, b):
         da, db = self.needs_grad
-        ga = g * b * a ** (b - 1) if da else None
+        base, exponent = np.asarray(value(a)), np.asarray(value(b))
+        # at 0 ** 0, b * a ** (b - 1) is 0 * inf; any finite power there gives the limit, 0
+        ga = g * b * a ** where((base == 0) & (exponent == 0), 1.0, b - 1) if da else None
         gb = None
-        if db:
-            base = value(a)
-            gb = g * y * log(where(base == 0, 1.0, a))
+        if db:  # as PyTorch: 0 where the base is 0 and the exponent >= 0
+            gb = g * y * log(where((base == 0) & (exponent >= 0), 1.0, a))
         return ga, gb
 
 
 class Negative(Op):
     __slots__ = ()
     name = "negative"
+    reads_inputs = False
+    reads_output = False
 
     def forward(self, x):
         return np.negative(x)
@@ -126,6 +138,7 @@ class Negative(Op):
 class Exp(Op):
     __slots__ = ()
     name = "exp"
+    reads_inputs = False
 
     def forward(self, x):
         return np.exp(x)
@@ -139,6 +152,7 @@ class Log(Op):
 
     __slots__ = ()
     name = "log"
+    reads_output = False
 
     def forward(self, x):
         return np.log(x)
@@ -152,6 +166,7 @@ class Sqrt(Op):
 
     __slots__ = ()
     name = "sqrt"
+    reads_inputs = False
 
     def forward(self, x):
         return np.sqrt(x)
@@ -165,6 +180,7 @@ class Abs(Op):
 
     __slots__ = ()
     name = "abs"
+    reads_output = False
 
     def forward(self, x):
         return np.abs(x)
@@ -176,6 +192,7 @@ class Abs(Op):
 class Sin(Op):
     __slots__ = ()
     name = "sin"
+    reads_output = False
 
     def forward(self, x):
         return np.sin(x)
@@ -187,6 +204,7 @@ class Sin(Op):
 class Cos(Op):
     __slots__ = ()
     name = "cos"
+    reads_output = False
 
     def forward(self, x):
         return np.cos(x)
@@ -198,6 +216,7 @@ class Cos(Op):
 class Tanh(Op):
     __slots__ = ()
     name = "tanh"
+    reads_inputs = False
 
     def forward(self, x):
         return np.tanh(x)
@@ -211,6 +230,7 @@ class Sigmoid(Op):
 
     __slots__ = ()
     name = "sigmoid"
+    reads_inputs = False
 
     def forward(self, x):
         return np.exp(-np.logaddexp(0, -x))
@@ -224,6 +244,7 @@ class Relu(Op):
 
     __slots__ = ()
     name = "relu"
+    reads_output = False
 
     def forward(self, x):
         return np.maximum(x, 0)
@@ -235,6 +256,7 @@ class Relu(Op):
 class LeakyRelu(Op):
     __slots__ = ("negative_slope",)
     name = "leaky_relu"
+    reads_output = False
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         if isinstance(negative_slope, bool) or not isinstance(
@@ -285,6 +307,7 @@ class Clip(Op):
 
     __slots__ = ("min", "max")
     name = "clip"
+    reads_output = False
 
     def __init__(self, min: float | None, max: float | None) -> None:
         if min is None and max is None:
@@ -310,9 +333,11 @@ class Where(Op):
 
     __slots__ = ("_condition",)
     name = "where"
+    reads_inputs = False
+    reads_output = False
 
     def __init__(self, condition: Any) -> None:
-        cond = np.asarray(value(condition))
+        cond = np.array(value(condition))  # a copy: later changes must not move the gradient
         if cond.dtype != np.bool_:
             raise TypeError(f"where: condition must be boolean, got dtype {cond.dtype}")
         self._condition = cond

@@ -52,6 +52,7 @@ class SoftmaxCrossEntropy(Op):
         "_denominator",
     )
     name = "softmax_cross_entropy"
+    reads_output = False
 
     def __init__(
         self,
@@ -158,7 +159,7 @@ class SoftmaxCrossEntropy(Op):
         if self.reduction == "none":
             scale = g.reshape((-1, 1))
         else:
-            scale = g / self._denominator if self.reduction == "mean" else g
+            scale = g / (self._denominator or 1.0) if self.reduction == "mean" else g
         return self._unrows(d * scale, value(x).shape)
 
 
@@ -201,6 +202,8 @@ def softmax_cross_entropy(
     xv = _check_logits(op, logits)
     if xv.ndim == 0:
         raise ValueError(f"{op}: logits must have a class axis, got a 0-d tensor")
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        raise TypeError(f"{op}: axis must be an int (the class axis), got {axis!r}")
     if not -xv.ndim <= axis < xv.ndim:
         raise ValueError(f"{op}: axis {axis} is out of range for logits of shape {xv.shape}")
     classes = xv.shape[axis]
@@ -214,7 +217,7 @@ def softmax_cross_entropy(
                 f"{op}: weight must be non-negative with shape ({classes},) (one per class), "
                 f"got shape {w.shape}"
             )
-    t = np.asarray(value(target))
+    t = np.array(value(target))  # a copy: later changes must not move the gradient
     batch = tuple(n for i, n in enumerate(xv.shape) if i != axis % xv.ndim)
     labels = probs = None
     if t.dtype.kind in "iu":
@@ -259,6 +262,7 @@ class SigmoidBinaryCrossEntropy(Op):
 
     __slots__ = ("reduction", "_target", "_pos_weight")
     name = "sigmoid_binary_cross_entropy"
+    reads_output = False
 
     def __init__(self, target: np.ndarray, reduction: str, pos_weight: np.ndarray | None) -> None:
         self._target = target
@@ -317,7 +321,7 @@ def sigmoid_binary_cross_entropy(
     op = "sigmoid_binary_cross_entropy"
     _check_reduction(op, reduction)
     xv = _check_logits(op, logits)
-    t = np.asarray(value(target))
+    t = np.array(value(target))  # a copy: later changes must not move the gradient
     if t.dtype.kind not in "fiub":
         raise TypeError(f"{op}: target must be numeric, got dtype {t.dtype}")
     if t.shape != xv.shape:
@@ -328,7 +332,8 @@ def sigmoid_binary_cross_entropy(
     if pos_weight is not None:
         pw = np.asarray(value(pos_weight), dtype=xv.dtype)
         try:
-            np.broadcast_shapes(pw.shape, xv.shape)
+            if np.broadcast_shapes(pw.shape, xv.shape) != xv.shape:
+                raise ValueError
         except ValueError:
             raise ValueError(
                 f"{op}: pos_weight of shape {pw.shape} does not broadcast to the logits' "

@@ -60,6 +60,8 @@ class _Reduction(Op):
 class Sum(_Reduction):
     __slots__ = ()
     name = "sum"
+    reads_inputs = False
+    reads_output = False
 
     def forward(self, x):
         return np.sum(x, axis=self._setup(x), keepdims=self.keepdims)
@@ -71,6 +73,8 @@ class Sum(_Reduction):
 class Mean(_Reduction):
     __slots__ = ()
     name = "mean"
+    reads_inputs = False
+    reads_output = False
 
     def forward(self, x):
         return np.mean(x, axis=self._setup(x), keepdims=self.keepdims)
@@ -150,6 +154,7 @@ class Softmax(_AlongAxis):
 
     __slots__ = ()
     name = "softmax"
+    reads_inputs = False
 
     def forward(self, x):
         self._check(x)
@@ -166,6 +171,7 @@ class LogSoftmax(_AlongAxis):
 
     __slots__ = ()
     name = "log_softmax"
+    reads_inputs = False
 
     def forward(self, x):
         self._check(x)

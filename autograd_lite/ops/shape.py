@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, Tensor, apply_unary
+from ..core import Op, Tensor, apply_unary, value
 
 __all__ = [
     "reshape",
@@ -35,6 +35,8 @@ def _ints(op: str, what: str, values: Sequence[Any]) -> tuple[int, ...]:
 class Reshape(Op):
     __slots__ = ("shape",)
     name = "reshape"
+    reads_inputs = False
+    reads_output = False
 
     def __init__(self, shape: Sequence[int]) -> None:
         self.shape = _ints("reshape", "shape", shape)
@@ -55,14 +57,16 @@ class Reshape(Op):
 class Transpose(Op):
     __slots__ = ("axes",)
     name = "transpose"
+    reads_inputs = False
+    reads_output = False
 
     def __init__(self, axes: Sequence[int] | None = None) -> None:
         self.axes = None if axes is None else _ints("transpose", "axes", axes)
 
     def forward(self, x):
-        if self.axes is not None and sorted(a % max(x.ndim, 1) for a in self.axes) != list(
-            range(x.ndim)
-        ):
+        if self.axes is not None and sorted(
+            a % x.ndim if -x.ndim <= a < x.ndim else x.ndim for a in self.axes
+        ) != list(range(x.ndim)):
             raise ValueError(
                 f"transpose: axes {self.axes} are not a permutation of the {x.ndim} axes "
                 f"of a tensor of shape {x.shape}"
@@ -78,6 +82,8 @@ class Transpose(Op):
 class ExpandDims(Op):
     __slots__ = ("axis",)
     name = "expand_dims"
+    reads_inputs = False
+    reads_output = False
 
     def __init__(self, axis: int | tuple[int, ...]) -> None:
         self.axis = axis
@@ -97,6 +103,8 @@ class ExpandDims(Op):
 class Squeeze(Op):
     __slots__ = ("axis",)
     name = "squeeze"
+    reads_inputs = False
+    reads_output = False
 
     def __init__(self, axis: int | tuple[int, ...] | None = None) -> None:
         self.axis = axis
@@ -117,6 +125,8 @@ class Squeeze(Op):
 class BroadcastTo(Op):
     __slots__ = ("shape",)
     name = "broadcast_to"
+    reads_inputs = False
+    reads_output = False
 
     def __init__(self, shape: Sequence[int]) -> None:
         self.shape = tuple(shape)
@@ -141,6 +151,8 @@ def _join_error(op: str, xs: Sequence[Any], axis: int, why: str) -> ValueError:
 class Concatenate(Op):
     __slots__ = ("axis",)
     name = "concatenate"
+    reads_inputs = False
+    reads_output = False
 
     def __init__(self, axis: int = 0) -> None:
         self.axis = axis
@@ -164,6 +176,8 @@ class Concatenate(Op):
 class Stack(Op):
     __slots__ = ("axis",)
     name = "stack"
+    reads_inputs = False
+    reads_output = False
 
     def __init__(self, axis: int = 0) -> None:
         self.axis = axis
@@ -181,13 +195,12 @@ class Stack(Op):
 
 
 def plain_index(index: Any) -> Any:
-    """Tensors inside an index become arrays; lists become arrays (numpy's advanced indexing)."""
+    """Tensors and lists inside an index become arrays of their own (numpy's advanced indexing;
+    a copy, so that changing the caller's index array later cannot change the gradient)."""
     if isinstance(index, tuple):
         return tuple(plain_index(i) for i in index)
-    if isinstance(index, Tensor):
-        return index.data
-    if isinstance(index, list):
-        return np.asarray(index)
+    if isinstance(index, (Tensor, np.ndarray, list)):
+        return np.array(value(index))
     return index
 
 
@@ -208,6 +221,8 @@ class GetItem(Op):
 
     __slots__ = ("index",)
     name = "getitem"
+    reads_inputs = False
+    reads_output = False
 
     def __init__(self, index: Any) -> None:
         self.index = plain_index(index)
@@ -228,6 +243,8 @@ class IndexAdd(Op):
 
     __slots__ = ("index", "shape")
     name = "index_add"
+    reads_inputs = False
+    reads_output = False
 
     def __init__(self, index: Any, shape: Sequence[int]) -> None:
         self.index = plain_index(index)
@@ -248,6 +265,8 @@ class IndexAdd(Op):
 class AsType(Op):
     __slots__ = ("dtype",)
     name = "astype"
+    reads_inputs = False
+    reads_output = False
 
     def __init__(self, dtype: Any) -> None:
         self.dtype = np.dtype(dtype)
@@ -286,6 +305,8 @@ def concatenate(xs: Sequence[Any], axis: int = 0) -> Any:
     """Join tensors along an existing axis, like ``np.concatenate``."""
     if len(xs) == 0:
         raise ValueError("concatenate: need at least one tensor")
+    if axis is None:  # numpy: flatten first
+        xs, axis = [reshape(x, (-1,)) for x in xs], 0
     return Concatenate(axis)(*xs)
 
 
