@@ -370,7 +370,11 @@ class Tensor:
         self._version = _modifications
         root = _storage(self.data)
         key = id(root)
-        _last_write[key] = (weakref.ref(root, _forget_writes(key)), _modifications)
+        entry = _last_write.get(key)
+        if entry is not None and entry[0]() is root:  # written before (every optimizer step)
+            _last_write[key] = (entry[0], _modifications)
+        else:
+            _last_write[key] = (weakref.ref(root, _forget_writes(key)), _modifications)
 
     def _write(self, what: str, new: Any, fn: Callable[[np.ndarray, Any], Any]) -> Tensor:
         if self.requires_grad and _state.grad_enabled:
@@ -786,8 +790,8 @@ def _fit(g: Any, like: np.ndarray, op: Op) -> Any:
         axes = tuple(range(lead)) + tuple(
             i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1
         )
-        if axes:
-            g = g.sum(axis=axes)
+        if axes:  # keepdims when no axis is dropped, so no reshape (a view) is needed
+            g = g.sum(axis=axes, keepdims=lead == 0)
         if g.shape != shape:
             g = g.reshape(shape)
     if g.dtype != like.dtype:
@@ -1040,9 +1044,20 @@ def _deliver(t: Tensor, g: Any, upstream: Any, create_graph: bool, capture: Any)
         if create_graph:
             t.grad = g if t.grad is None else t.grad + g
         elif t.grad is None:
-            t.grad = Tensor(g)
+            t.grad = _result(g, None)
         else:
-            t.grad = Tensor(t.grad.data + g)
+            _accumulate_into(t.grad, g)
+
+
+def _accumulate_into(acc: Tensor, g: np.ndarray) -> None:
+    """Add to an existing .grad in place, as PyTorch does; a new array when that is not possible
+    (a read-only or differently shaped .grad that the caller assigned)."""
+    try:
+        np.add(acc.data, g, out=acc.data, casting="no")
+    except (ValueError, TypeError):
+        acc.data = acc.data + g
+        return
+    acc.mark_modified()
 
 
 def grad(

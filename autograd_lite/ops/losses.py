@@ -50,6 +50,7 @@ class SoftmaxCrossEntropy(Op):
         "_probs",
         "_weight",
         "_denominator",
+        "_plain",
     )
     name = "softmax_cross_entropy"
     reads_output = False
@@ -71,6 +72,10 @@ class SoftmaxCrossEntropy(Op):
         self.label_smoothing = label_smoothing
         self._weight = weight
         self.ignore_index = ignore_index
+        # Class labels and nothing else: the loss needs only each row's labelled entry.
+        self._plain = (
+            labels is not None and weight is None and not label_smoothing and (ignore_index is None)
+        )
 
     def describe(self) -> dict[str, Any]:
         args: dict[str, Any] = {"target": "labels" if self._labels is not None else "probs"}
@@ -136,10 +141,14 @@ class SoftmaxCrossEntropy(Op):
         z = x2 - np.max(x2, axis=1, keepdims=True)
         e = np.exp(z)
         s = np.sum(e, axis=1, keepdims=True)
-        logp = z - np.log(s)
-        self.saved = e / s  # softmax, reused by the first-order backward
-        q, onehot = self._target(x.dtype, rows, classes)
-        per_row = -logp[np.arange(rows), self._labels.reshape(-1)] if onehot else -(q * logp).sum(1)
+        log_s = np.log(s)
+        e /= s
+        self.saved = e  # the softmax, reused by the first-order backward
+        if self._plain:  # -log p[label] = log(s) - z[label], for the labelled entries only
+            labels = self._labels.reshape(-1)  # type: ignore[union-attr]
+            per_row = log_s[:, 0] - z[np.arange(rows), labels]
+        else:
+            per_row = -(self._target(x.dtype, rows, classes)[0] * (z - log_s)).sum(1)
         self._denominator = self._count(rows)
         if self.reduction == "none":
             return per_row.reshape(self._batch_shape(x.shape))
@@ -154,8 +163,12 @@ class SoftmaxCrossEntropy(Op):
         rows, classes = x2.shape
         # Under create_graph the softmax must be a differentiable function of x.
         p = self.saved if isinstance(x2, np.ndarray) and self.saved is not None else softmax(x2)
-        q, onehot = self._target(value(x).dtype, rows, classes)
-        d = p - q if onehot else p * q.sum(axis=1, keepdims=True) - q
+        if self._plain and isinstance(p, np.ndarray):  # the textbook case: p - onehot, in place
+            d = p.copy()
+            d[np.arange(rows), self._labels.reshape(-1)] -= 1.0  # type: ignore[union-attr]
+        else:
+            q, onehot = self._target(value(x).dtype, rows, classes)
+            d = p - q if onehot else p * q.sum(axis=1, keepdims=True) - q
         if self.reduction == "none":
             scale = g.reshape((-1, 1))
         else:
