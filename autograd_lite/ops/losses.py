@@ -145,7 +145,7 @@ class SoftmaxCrossEntropy(Op):
         e /= s
         self.saved = e  # the softmax, reused by the first-order backward
         if self._plain:  # -log p[label] = log(s) - z[label], for the labelled entries only
-            labels = self._labels.reshape(-1)  # type: ignore[union-attr]
+            labels = self._labels.reshape(-1)
             per_row = log_s[:, 0] - z[np.arange(rows), labels]
         else:
             per_row = -(self._target(x.dtype, rows, classes)[0] * (z - log_s)).sum(1)
@@ -165,7 +165,7 @@ class SoftmaxCrossEntropy(Op):
         p = self.saved if isinstance(x2, np.ndarray) and self.saved is not None else softmax(x2)
         if self._plain and isinstance(p, np.ndarray):  # the textbook case: p - onehot, in place
             d = p.copy()
-            d[np.arange(rows), self._labels.reshape(-1)] -= 1.0  # type: ignore[union-attr]
+            d[np.arange(rows), self._labels.reshape(-1)] -= 1.0
         else:
             q, onehot = self._target(value(x).dtype, rows, classes)
             d = p - q if onehot else p * q.sum(axis=1, keepdims=True) - q
