@@ -143,25 +143,31 @@ class BroadcastTo(Op):
         return g  # the engine sums broadcast gradients back to the input's shape
 
 
-def _join_error(op: str, xs: Sequence[Any], axis: int, why: str) -> ValueError:
-    shapes = ", ".join(str(np.shape(x)) for x in xs)
-    return ValueError(f"{op}: cannot join shapes [{shapes}] along axis {axis}: {why}")
+class _Join(Op):
+    """Join several tensors along ``axis`` with a numpy function; errors list every shape."""
 
-
-class Concatenate(Op):
     __slots__ = ("axis",)
-    name = "concatenate"
     reads_inputs = False
     reads_output = False
+    join: Any = None
 
     def __init__(self, axis: int = 0) -> None:
         self.axis = axis
 
     def forward(self, *xs):
         try:
-            return np.concatenate(xs, axis=self.axis)
+            return self.join(xs, axis=self.axis)
         except (ValueError, IndexError) as e:
-            raise _join_error(self.name, xs, self.axis, str(e)) from None
+            shapes = ", ".join(str(np.shape(x)) for x in xs)
+            raise ValueError(
+                f"{self.name}: cannot join shapes [{shapes}] along axis {self.axis}: {e}"
+            ) from None
+
+
+class Concatenate(_Join):
+    __slots__ = ()
+    name = "concatenate"
+    join = staticmethod(np.concatenate)
 
     def backward(self, g, y, *xs):
         axis = self.axis % g.ndim
@@ -173,20 +179,10 @@ class Concatenate(Op):
         return tuple(grads)
 
 
-class Stack(Op):
-    __slots__ = ("axis",)
+class Stack(_Join):
+    __slots__ = ()
     name = "stack"
-    reads_inputs = False
-    reads_output = False
-
-    def __init__(self, axis: int = 0) -> None:
-        self.axis = axis
-
-    def forward(self, *xs):
-        try:
-            return np.stack(xs, axis=self.axis)
-        except (ValueError, IndexError) as e:
-            raise _join_error(self.name, xs, self.axis, str(e)) from None
+    join = staticmethod(np.stack)
 
     def backward(self, g, y, *xs):
         axis = self.axis % g.ndim
