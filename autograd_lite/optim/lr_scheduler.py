@@ -49,8 +49,7 @@ class LRScheduler:
         """Advance one epoch and write the new learning rates into the optimiser."""
         self.last_epoch += 1
         self._last_lr = self.get_lr()
-        for group, lr in zip(self.optimizer.param_groups, self._last_lr):
-            group["lr"] = lr
+        self._write_last_lr()
 
     def get_last_lr(self) -> list[float]:
         """The learning rates set by the last ``step()``."""
@@ -63,6 +62,10 @@ class LRScheduler:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a ``state_dict()``, and the learning rates it had set in the optimiser."""
         self.__dict__.update(state_dict)
+        self._write_last_lr()
+
+    def _write_last_lr(self) -> None:
+        """Set each parameter group's ``lr`` to the one this scheduler last computed."""
         for group, lr in zip(self.optimizer.param_groups, self._last_lr):
             group["lr"] = lr
 
