@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from autograd_lite.creation import as_rng
 from autograd_lite.nn import init
 from autograd_lite.nn.layer_ops import IntPair, _pair, avg_pool2d, conv2d, max_pool2d
-from autograd_lite.nn.layers import _positive_int
+from autograd_lite.nn.layers import _default_init_, _positive_int
 from autograd_lite.nn.module import Module
 from autograd_lite.nn.parameter import Parameter
 
@@ -58,11 +56,7 @@ class Conv2d(Module):
 
     def reset_parameters(self, rng: init.RNGLike = None) -> None:
         """Draw fresh initial values (PyTorch's default scheme)."""
-        gen = as_rng(rng)
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=gen)
-        if self.bias is not None:
-            bound = 1.0 / math.sqrt(self.in_channels * math.prod(self.kernel_size))
-            init.uniform_(self.bias, -bound, bound, rng=gen)
+        _default_init_(self.weight, self.bias, rng)
 
     def forward(self, x: Any) -> Any:
         return conv2d(x, self.weight, self.bias, self.stride, self.padding)

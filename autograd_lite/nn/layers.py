@@ -43,6 +43,16 @@ def _positive_int(cls: str, **values: Any) -> None:
             raise ValueError(f"{cls}: {key} must be a positive int, got {v!r}")
 
 
+def _default_init_(weight: Parameter, bias: Parameter | None, rng: init.RNGLike) -> None:
+    """PyTorch's default for Linear and Conv2d: weight and bias U(-1/sqrt(fan_in), ...)."""
+    gen = as_rng(rng)
+    # With a=sqrt(5) the Kaiming bound gain * sqrt(3 / fan_in) is exactly 1 / sqrt(fan_in).
+    init.kaiming_uniform_(weight, a=math.sqrt(5), rng=gen)
+    if bias is not None:
+        bound = 1.0 / math.sqrt(math.prod(weight.shape[1:]))  # fan_in
+        init.uniform_(bias, -bound, bound, rng=gen)
+
+
 class Linear(Module):
     """``y = x @ weight.T + bias``, weight of shape (out_features, in_features).
 
@@ -79,11 +89,7 @@ class Linear(Module):
 
     def reset_parameters(self, rng: init.RNGLike = None) -> None:
         """Draw fresh initial values (PyTorch's default scheme)."""
-        gen = as_rng(rng)
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=gen)
-        if self.bias is not None:
-            bound = 1.0 / math.sqrt(self.in_features)
-            init.uniform_(self.bias, -bound, bound, rng=gen)
+        _default_init_(self.weight, self.bias, rng)
 
     def forward(self, x: Any) -> Any:
         return F.linear(x, self.weight, self.bias)
