@@ -1033,6 +1033,8 @@ _accumulate = threading.Lock()
 
 def _deliver(t: Tensor, g: Any, upstream: Any, create_graph: bool, capture: Any) -> None:
     """Hand a finished gradient to a leaf's ``.grad``, a retained tensor or ag.grad's capture."""
+    if not create_graph and type(g) is not np.ndarray:
+        g = np.asarray(g)  # numpy returns scalars for 0-d results; .grad.data is always an array
     if g is upstream or value(g).base is not None:
         g = g * 1 if create_graph else g.copy()  # never alias another gradient or the caller
     if capture is not None:

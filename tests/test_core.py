@@ -291,3 +291,12 @@ def test_name_scope_is_recorded_on_ops():
         y = x * 2
     z = y + 1
     assert y.op.scope == "encoder.0" and z.op.scope is None
+
+
+def test_gradients_of_0d_leaves_are_arrays_not_numpy_scalars():
+    x = ag.tensor(2.0, requires_grad=True)
+    (x * 3.0).backward()
+    (x * 3.0).backward()  # accumulating too
+    assert type(x.grad.data) is np.ndarray and x.grad.shape == () and x.grad.item() == 6.0
+    (gx,) = ag.grad(x * 3.0, x)
+    assert type(gx.data) is np.ndarray

@@ -1,0 +1,78 @@
+"""Instructions per op of the op-overhead chain, counted by valgrind: repeatable on a busy machine.
+
+    python -m benchmarks.instructions [--ops 2000]
+
+Runs the mul/add chain (forward + backward, 1-element tensors) for autograd_lite and for
+hand-written numpy under ``valgrind --tool=callgrind``, once with the chain and once without,
+and prints the difference per op. Wall-clock time varies with the load of a shared machine;
+the instruction count of the same code does not, so it is the number to compare before and
+after a change to the engine. Needs valgrind (``apt-get install valgrind``); slow (~1 minute).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+CHAIN = """
+import sys
+import numpy as np
+side, n = sys.argv[1], int(sys.argv[2])
+if side == "autograd_lite":
+    import autograd_lite as ag
+    for _ in range(3):
+        x = ag.tensor(np.full(1, 0.5), requires_grad=True)
+        y = x
+        for _ in range(n // 2):
+            y = y * 1.0001
+            y = y + 0.001
+        if n:
+            y.backward(np.ones(1))
+else:
+    for _ in range(3):
+        y = np.full(1, 0.5)
+        for _ in range(n // 2):
+            y = y * 1.0001
+            y = y + 0.001
+        g = np.ones(1)
+        for _ in range(n // 2):
+            g = g * 1.0001
+"""
+
+
+def count(side: str, ops: int) -> int:
+    """Instructions executed by the chain script for one side and chain length."""
+    with tempfile.TemporaryDirectory() as tmp:
+        result = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out",
+             sys.executable, "-c", CHAIN, side, str(ops)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    match = re.search(r"Collected : (\d+)", result.stderr)
+    if match is None:
+        raise RuntimeError(f"valgrind printed no instruction count:\n{result.stderr[-2000:]}")
+    return int(match.group(1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ops", type=int, default=2000, help="ops in the chain (default 2000)")
+    args = parser.parse_args(argv)
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed: apt-get install valgrind", file=sys.stderr)
+        return 2
+    per_op = {}
+    for side in ("numpy", "autograd_lite"):
+        extra = count(side, args.ops) - count(side, 0)
+        per_op[side] = extra / (3 * args.ops)
+        print(f"{side:14s} {per_op[side]:9.0f} instructions per op (forward + backward)")
+    print(f"ratio {per_op['autograd_lite'] / per_op['numpy']:.2f}x numpy")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
