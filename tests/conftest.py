@@ -1,4 +1,5 @@
 """Hypothesis profiles: AUTOGRAD_LITE_PROFILE=ci|dev|nightly (default dev)."""
+
 import os
 
 from hypothesis import HealthCheck, settings
