@@ -28,7 +28,9 @@ def add_ratios(rows: list[dict[str, Any]]) -> None:
         torch_side = "torch.nn" if row["side"].endswith(".nn") else "torch"
         for column, side in (("vs_numpy", "numpy"), ("vs_torch", torch_side)):
             base = by_key.get((row["workload"], row["case"], row["metric"], side))
-            row[column] = mine / base if base else None
+            # A memory figure of a few bytes (numpy keeps no graph) makes a ratio meaningless.
+            meaningful = base and (row["metric"] == "time" or base >= 0.01 * mine)
+            row[column] = mine / base if meaningful else None
 
 
 def fmt(x: float | None) -> str:
