@@ -85,10 +85,10 @@ def main() -> None:
     error = float(np.max(np.abs(out - target)))
     for x, t, o in zip(X, target, out):
         print(f"xor{tuple(int(v) for v in x)} = {int(t)}   network: {o:.4f}")
-    verdict = "within" if error < TOLERANCE else "NOT within"
+    verdict = f"{'within' if error < TOLERANCE else 'NOT within'} {TOLERANCE}"
     if args.quick:  # a smoke run: 500 epochs are far too few for XOR to leave the 0.5 plateau
-        verdict += " (expected for --quick; the full 10,000 epochs get there)"
-    print(f"after {epochs} epochs: max |output - target| = {error:.4f}, {verdict} {TOLERANCE}")
+        verdict += " (as expected for --quick; the full 10,000 epochs get there)"
+    print(f"after {epochs} epochs: max |output - target| = {error:.4f}, {verdict}")
 
     folder = plot_dir(args.out)
     if folder is not None:
