@@ -171,9 +171,13 @@ def _decode(node: Any, npz: Any) -> Any:
     if isinstance(node, dict) and len(node) == 1:
         ((kind, payload),) = node.items()
         if kind in ("array", "scalar") and isinstance(payload, str):
-            if payload not in npz.files:
-                raise ValueError(f"the array entry {payload!r} is missing")
-            array = npz[payload]
+            # The exact member name: npz["a.npy"] would also find the member of a key "a".
+            member = payload + ".npy"
+            try:
+                npz.zip.getinfo(member)
+            except KeyError:
+                raise ValueError(f"the array entry {payload!r} is missing") from None
+            array = npz[member]
             if kind == "scalar" and array.ndim == 0:
                 return array[()]
             if kind == "array":

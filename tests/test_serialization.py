@@ -108,6 +108,8 @@ def test_tensor_comes_back_as_its_array(tmp_path):
         {1: np.zeros(1), "1": np.ones(1)},  # int and str key flatten alike
         {"file": np.zeros(1), "allow_pickle": np.ones(1), "__autograd_lite__": np.full(1, 2.0)},
         {"": {"": np.zeros(2)}, "a#1": np.ones(1), "a": [np.full(1, 3.0), np.full(1, 4.0)]},
+        {"a": np.zeros(2), "a.npy": np.ones(2)},  # members "a.npy" and "a.npy.npy"
+        {"a.npy": np.ones(2), "a": np.zeros(2)},
     ],
 )
 def test_roundtrip_edge_structures(obj, tmp_path):
