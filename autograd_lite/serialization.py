@@ -77,6 +77,11 @@ def _encode(
                         f"save: dict keys must be str or int, got {type(k).__name__} {k!r} "
                         f"at {_where(keypath)}"
                     )
+                if isinstance(k, str) and "\0" in k:  # zip entry names end at a NUL
+                    raise TypeError(
+                        f"save: dict keys must not contain NUL characters, got {k!r} "
+                        f"at {_where(keypath)}"
+                    )
             node: Any = {
                 "dict": [[k, _encode(v, (*keypath, k), arrays, open_ids)] for k, v in value.items()]
             }
@@ -130,7 +135,8 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
     """Save a state dict (or any nesting of dicts, lists and tuples) to ``path``.
 
     Leaves may be numpy arrays, numpy scalars, Tensors (stored as their arrays),
-    Python ints, floats, bools, strings and None; dict keys must be str or int. Dtypes,
+    Python ints, floats, bools, strings and None; dict keys must be str (without NUL) or
+    int. Dtypes,
     shapes and key order round-trip exactly. The file is written atomically: a temporary
     file in the same directory is fsynced, then renamed over ``path``, so a crash leaves
     either the old file or the new one, never half of one. ``path`` is used as given
@@ -147,7 +153,8 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
     ------
     TypeError
         For a value that cannot be stored without pickle (object arrays, arbitrary
-        objects, non-str/int keys), naming its key path. Nothing is written then.
+        objects, non-str/int keys, keys holding a NUL character), naming its key path.
+        Nothing is written then.
 
     Examples
     --------
