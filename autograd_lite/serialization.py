@@ -136,11 +136,10 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
 
     Leaves may be numpy arrays, numpy scalars, Tensors (stored as their arrays),
     Python ints, floats, bools, strings and None; dict keys must be str (without NUL) or
-    int. Dtypes,
-    shapes and key order round-trip exactly. The file is written atomically: a temporary
-    file in the same directory is fsynced, then renamed over ``path``, so a crash leaves
-    either the old file or the new one, never half of one. ``path`` is used as given
-    (no ``.npz`` is appended).
+    int. Dtypes, shapes and key order round-trip exactly. The file is written atomically:
+    a temporary file in the same directory is fsynced, then renamed over ``path``, so a
+    crash leaves either the old file or the new one, never half of one. ``path`` is used
+    as given (no ``.npz`` is appended).
 
     Parameters
     ----------
