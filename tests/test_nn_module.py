@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import autograd_lite as ag
-from autograd_lite import nn
+from autograd_lite import nn, optim
 
 
 class Block(nn.Module):
@@ -300,3 +300,227 @@ def test_sequential_forward_composes_and_accepts_an_ordered_dict():
     x = np.array([[0.5, -1.0]], dtype=np.float32)
     np.testing.assert_array_equal(seq(x).data, act(fc(x)).data)
     assert [n for n, _ in seq.named_parameters()] == ["fc.weight", "fc.bias"]
+
+
+# ------------------------------------------------------------------------------- ModuleList
+
+
+def _op_scopes(out):
+    """Every op scope in the graph that made ``out``."""
+    scopes, stack = set(), [out]
+    while stack:
+        t = stack.pop()
+        if t.op is not None:
+            scopes.add(t.op.scope)
+            stack.extend(x for x in t.op.inputs if isinstance(x, ag.Tensor))
+    return scopes
+
+
+class Tower(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks = nn.ModuleList([nn.Linear(2, 2, rng=i) for i in range(3)])
+        self.heads = nn.ModuleDict({"a": nn.Linear(2, 1, rng=5), "b": nn.Linear(2, 1, rng=6)})
+
+    def forward(self, x):
+        for block in self.blocks:
+            x = ag.tanh(block(x))
+        return self.heads["b"](x)
+
+
+def test_module_list_registers_children_with_numeric_names():
+    tower = Tower()
+    names = [n for n, _ in tower.named_parameters()]
+    assert names == [
+        *(f"blocks.{i}.{p}" for i in range(3) for p in ("weight", "bias")),
+        *(f"heads.{k}.{p}" for k in "ab" for p in ("weight", "bias")),
+    ]
+    assert list(tower.state_dict()) == names
+    assert [p for p in tower.parameters()] == [p for _, p in tower.named_parameters()]
+    twin = Tower()
+    for p in twin.parameters():
+        p.data[...] = 0.0
+    twin.load_state_dict(tower.state_dict())
+    for a, b in zip(tower.parameters(), twin.parameters()):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+def test_module_list_indexing_len_iter_and_slices():
+    layers = [nn.Linear(2, 2, rng=i) for i in range(4)]
+    ml = nn.ModuleList(layers)
+    assert len(ml) == 4 and list(ml) == layers
+    assert ml[0] is layers[0] and ml[-1] is layers[3] and ml[-4] is layers[0]
+    part = ml[1::2]
+    assert isinstance(part, nn.ModuleList) and list(part) == [layers[1], layers[3]]
+    assert [n for n, _ in part.named_parameters()] == ["0.weight", "0.bias", "1.weight", "1.bias"]
+    assert len(ml[5:]) == 0 and len(nn.ModuleList()) == 0
+    with pytest.raises(IndexError, match="ModuleList: index 4 out of range for 4 modules"):
+        ml[4]
+    with pytest.raises(IndexError, match="ModuleList: index -5 out of range for 4 modules"):
+        ml[-5]
+    with pytest.raises(TypeError, match="ModuleList: index must be an int or a slice, got str"):
+        ml["0"]  # type: ignore[call-overload]
+
+
+def test_module_list_append_extend_insert_setitem_delitem_renumber():
+    a, b, c, d, e = (nn.Linear(1, 1, rng=i) for i in range(5))
+    ml = nn.ModuleList()
+    assert ml.append(a) is ml and ml.extend([b, c]) is ml
+    ml += [d]
+    assert list(ml) == [a, b, c, d]
+    ml.insert(0, e)
+    ml.insert(-1, a)  # as list.insert: before the last one
+    assert list(ml) == [e, a, b, c, a, d]
+    del ml[1]
+    del ml[-2:]
+    assert list(ml) == [e, b, c]
+    ml[-1] = d
+    assert list(ml) == [e, b, d]
+    assert [n for n, _ in ml.named_children()] == ["0", "1", "2"]
+    assert [getattr(ml, n) for n in ("0", "1", "2")] == [e, b, d]
+    assert not hasattr(ml, "3")
+
+
+def test_module_list_rejects_non_modules_before_changing_anything():
+    ml = nn.ModuleList([nn.ReLU()])
+    with pytest.raises(TypeError, match="ModuleList.extend: item 1 is a int, expected an nn.Mod"):
+        ml.extend([nn.Tanh(), 3])
+    with pytest.raises(TypeError, match="ModuleList.extend: expected an iterable of nn.Modules"):
+        ml.extend(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="ModuleList.append: item 0 is a ndarray"):
+        ml.append(np.ones(2))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="ModuleList.insert: index must be an int, got str"):
+        ml.insert("0", nn.Tanh())  # type: ignore[arg-type]
+    with pytest.raises(IndexError, match="index 1 out of range for 1 modules"):
+        ml[1] = nn.Tanh()
+    assert len(ml) == 1 and isinstance(ml[0], nn.ReLU)
+    with pytest.raises(NotImplementedError, match="ModuleList does not define forward"):
+        ml(np.ones(2))
+
+
+def test_module_list_and_dict_children_scopes_carry_the_container_name():
+    tower = Tower()
+    out = tower(np.ones((1, 2), dtype=np.float32))
+    assert out.op.scope == "heads.b"
+    assert {"blocks.0", "blocks.1", "blocks.2", "heads.b"} <= _op_scopes(out)
+    tower.blocks[1:]  # reading a slice leaves the scopes alone
+    tower.blocks.insert(0, nn.Linear(2, 2, rng=9))  # the shifted modules are renamed
+    scopes = _op_scopes(tower(np.ones((1, 2), dtype=np.float32)))
+    assert {f"blocks.{i}" for i in range(4)} <= scopes
+    outer = nn.ModuleList([nn.ModuleList([nn.Linear(2, 2, rng=0)])])
+    outer_parent = nn.Sequential(OrderedDict([("stack", outer)]))
+    assert outer_parent.stack[0][0](np.ones((1, 2), dtype=np.float32)).op.scope == "stack.0.0"
+
+
+def test_module_list_repr():
+    ml = nn.ModuleList([nn.Linear(2, 3, rng=0), nn.ReLU()])
+    assert repr(ml) == (
+        "ModuleList(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n  (1): ReLU()\n)"
+    )
+    assert repr(nn.ModuleList()) == "ModuleList()"
+
+
+# ------------------------------------------------------------------------------- ModuleDict
+
+
+def test_module_dict_is_dict_like_in_insertion_order():
+    a, b, c = nn.Linear(1, 1, rng=0), nn.ReLU(), nn.Linear(1, 2, rng=1)
+    md = nn.ModuleDict([("b", b), ("a", a)])
+    md["c"] = c
+    assert list(md) == list(md.keys()) == ["b", "a", "c"]
+    assert list(md.values()) == [b, a, c] and list(md.items()) == [("b", b), ("a", a), ("c", c)]
+    assert len(md) == 3 and "a" in md and "z" not in md and md["a"] is a
+    assert [n for n, _ in md.named_parameters()] == ["a.weight", "a.bias", "c.weight", "c.bias"]
+    replacement = nn.Tanh()
+    md["b"] = replacement  # replaced in place: keeps its position
+    assert list(md.items())[0] == ("b", replacement)
+    md.update({"d": nn.Sigmoid(), "a": b})
+    assert list(md) == ["b", "a", "c", "d"] and md["a"] is b
+    assert md.pop("c") is c and "c" not in md and not hasattr(md, "c")
+    del md["d"]
+    assert list(md) == ["b", "a"]
+    md.clear()
+    assert len(md) == 0 and list(md.parameters()) == []
+    with pytest.raises(KeyError):
+        md["missing"]
+    with pytest.raises(KeyError):
+        del md["missing"]
+
+
+def test_module_dict_rejects_bad_keys_and_values_before_changing_anything():
+    md = nn.ModuleDict({"keep": nn.ReLU()})
+    for key in ("", "a.b", "keys", "training", "forward"):
+        with pytest.raises(ValueError, match=f"ModuleDict: key {key!r} must be non-empty"):
+            md[key] = nn.ReLU()
+    with pytest.raises(TypeError, match="ModuleDict: keys must be strings, got int"):
+        md[0] = nn.ReLU()  # type: ignore[index]
+    with pytest.raises(TypeError, match="value for 'x' is a ndarray, expected an nn.Module"):
+        md["x"] = np.ones(2)  # type: ignore[assignment]
+    with pytest.raises(TypeError, match="ModuleDict.update: value for 'y' is a int"):
+        md.update([("x", nn.ReLU()), ("y", 1)])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="ModuleDict.update: element 0 has length 3"):
+        md.update([("x", nn.ReLU(), 1)])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="ModuleDict.update: expected a mapping or an iterable"):
+        md.update(3)  # type: ignore[arg-type]
+    assert list(md) == ["keep"]
+    assert md.keys  # the method is not shadowed
+
+
+# ------------------------------------------------------------------------------- dtype casts
+
+
+def test_to_casts_parameters_and_floating_buffers_keeping_the_parameter_objects():
+    net = Net()
+    params = list(net.parameters())
+    opt = optim.SGD(net.parameters(), lr=0.1)
+    out = net(np.ones((2, 3), dtype=np.float32))
+    out.sum().backward()
+    before = [p._version for p in params]
+    assert net.double() is net
+    assert list(net.parameters()) == params  # the same objects, in order
+    for p, version in zip(params, before):
+        assert p.dtype == np.float64 and p.grad.dtype == np.float64 and p._version > version
+    bn = net.encoder[0].norm
+    assert bn.running_mean.dtype == np.float64 and bn.running_var.dtype == np.float64
+    assert bn.num_batches_tracked.dtype == np.int64  # integer buffers stay
+    assert net.state_dict()["encoder.0.norm.running_var"].dtype == np.float64
+    assert net(np.ones((2, 3))).dtype == np.float64
+    expected = [p.data - 0.1 * p.grad.data for p in params]
+    opt.step()  # the optimiser made before the cast still updates the same parameters
+    for p, want in zip(params, expected):
+        np.testing.assert_array_equal(p.data, want)
+    assert net.float() is net
+    assert all(p.dtype == np.float32 for p in params) and bn.running_mean.dtype == np.float32
+
+
+def test_to_keeps_values_and_shared_buffers_and_skips_unchanged_parameters():
+    layer = nn.Linear(3, 2, dtype=np.float64, rng=0)
+    weight = layer.weight.data.copy()
+    version = layer.weight._version
+    layer.to(np.float64)  # already float64: nothing to do, nothing marked
+    assert layer.weight._version == version
+    layer.to("float32")
+    np.testing.assert_array_equal(layer.weight.data, weight.astype(np.float32))
+    shared = np.zeros(2)
+    a, b = nn.Module(), nn.Module()
+    a.register_buffer("stat", shared)
+    b.register_buffer("stat", shared)
+    a.child = b
+    a.float()
+    assert a.stat is b.stat and a.stat.dtype == np.float32
+
+
+def test_backward_through_a_graph_recorded_before_a_cast_raises():
+    layer = nn.Linear(2, 1, rng=0)
+    loss = layer(np.ones((1, 2), dtype=np.float32)).sum()
+    layer.double()
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
+@pytest.mark.parametrize("dtype", [np.int64, "bool", "not a dtype", None])
+def test_to_refuses_non_floating_dtypes_before_changing_anything(dtype):
+    layer = nn.Linear(2, 2, rng=0)
+    with pytest.raises(TypeError, match="Module.to: expected a floating numpy dtype, got"):
+        layer.to(dtype)
+    assert layer.weight.dtype == np.float32

@@ -1,7 +1,8 @@
 """Neural-network building blocks, PyTorch's ``torch.nn`` on autograd_lite.
 
-``Module`` and ``Parameter``; layers (``Linear``, ``Conv2d``, ``BatchNorm1d``, ...);
-losses as modules; ``functional`` (``F``), ``init`` and ``utils`` (gradient clipping).
+``Module`` and ``Parameter``; containers (``Sequential``, ``ModuleList``, ``ModuleDict``);
+layers (``Linear``, ``Conv2d``, ``BatchNorm1d``, ...); losses as modules; ``functional``
+(``F``), ``init`` and ``utils`` (gradient clipping).
 Layers default to float32 parameters (``dtype=`` to change) and take ``rng=`` (a
 numpy Generator or seed) for reproducible initialisation.
 
@@ -40,7 +41,7 @@ from autograd_lite.nn.layers import (
     Tanh,
 )
 from autograd_lite.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
-from autograd_lite.nn.module import Module, Sequential
+from autograd_lite.nn.module import Module, ModuleDict, ModuleList, Sequential
 from autograd_lite.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from autograd_lite.nn.parameter import Parameter
 
@@ -62,6 +63,8 @@ __all__ = [
     "MSELoss",
     "MaxPool2d",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "NLLLoss",
     "Parameter",
     "ReLU",

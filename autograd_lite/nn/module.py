@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 
 import numpy as np
 
 from autograd_lite.core import Tensor, name_scope
 from autograd_lite.nn.parameter import Parameter, _mark_modified
 
-__all__ = ["IncompatibleKeys", "Module", "Sequential"]
+__all__ = ["IncompatibleKeys", "Module", "ModuleDict", "ModuleList", "Sequential"]
+
+_M = TypeVar("_M", bound="Module")
 
 
 class IncompatibleKeys(NamedTuple):
@@ -102,7 +104,7 @@ class Module:
             params.pop(name, None)
             buffers.pop(name, None)
             modules[name] = value
-            object.__setattr__(value, "_scope", name)
+            value._set_scope(name)
         elif name in params:
             if value is not None:
                 raise TypeError(
@@ -125,6 +127,10 @@ class Module:
                 )
             del modules[name]
         object.__setattr__(self, name, value)
+
+    def _set_scope(self, name: str) -> None:
+        """Record the name ``__call__`` opens as this module's scope (its latest registration)."""
+        object.__setattr__(self, "_scope", name)
 
     def __delattr__(self, name: str) -> None:
         for registry in self._registries():
@@ -245,6 +251,53 @@ class Module:
                 p.grad = None
             elif p.grad is not None:
                 p.grad.data[...] = 0.0
+
+    # -- dtype ---------------------------------------------------------------------------------
+
+    def to(self: _M, dtype: Any) -> _M:
+        """Cast every parameter and floating buffer to the floating ``dtype``; return self.
+
+        The Parameter objects stay the same (their ``.data`` and ``.grad`` are replaced by
+        cast arrays), so an optimiser made before still updates them; its state arrays
+        keep their old dtype until ``opt.load_state_dict(opt.state_dict())`` recasts them.
+        Integer buffers (``num_batches_tracked``) are left alone. A backward through a
+        graph recorded before the cast raises, as after any in-place change.
+
+        Example
+        -------
+        >>> import numpy as np
+        >>> from autograd_lite import nn
+        >>> bn = nn.BatchNorm1d(3).to(np.float64)
+        >>> bn.weight.dtype, bn.running_mean.dtype, bn.num_batches_tracked.dtype
+        (dtype('float64'), dtype('float64'), dtype('int64'))
+        """
+        try:
+            dt = None if dtype is None else np.dtype(dtype)  # np.dtype(None) would be float64
+        except TypeError:
+            dt = None
+        if dt is None or dt.kind != "f":
+            raise TypeError(f"Module.to: expected a floating numpy dtype, got {dtype!r}")
+        changed = [p for p in self.parameters() if p.dtype != dt]
+        for p in changed:
+            p.data = p.data.astype(dt)
+            if p.grad is not None:
+                p.grad.data = p.grad.data.astype(dt)
+        cast: dict[int, np.ndarray] = {}  # one array registered in two modules stays shared
+        for module in self.modules():
+            for name, buf in list(module._buffers.items()):
+                if buf is not None and buf.dtype.kind == "f" and buf.dtype != dt:
+                    new = cast.setdefault(id(buf), buf.astype(dt))
+                    setattr(module, name, new)
+        _mark_modified(changed)
+        return self
+
+    def float(self: _M) -> _M:
+        """Cast parameters and floating buffers to float32, ``to(np.float32)``; return self."""
+        return self.to(np.float32)
+
+    def double(self: _M) -> _M:
+        """Cast parameters and floating buffers to float64, ``to(np.float64)``; return self."""
+        return self.to(np.float64)
 
     # -- state dicts ---------------------------------------------------------------------------
 
@@ -393,10 +446,257 @@ class Sequential(Module):
         items = list(self._modules.items())
         if isinstance(idx, slice):
             return Sequential(OrderedDict(items[idx]))
-        if not isinstance(idx, (int, np.integer)) or isinstance(idx, bool):
-            raise TypeError(
-                f"Sequential: index must be an int or a slice, got {type(idx).__name__}"
+        return items[_position("Sequential", idx, len(items))][1]
+
+
+def _position(owner: str, idx: Any, n: int) -> int:
+    """``idx`` (an int, negative counting from the end) as a checked position in ``range(n)``."""
+    if not isinstance(idx, (int, np.integer)) or isinstance(idx, bool):
+        raise TypeError(f"{owner}: index must be an int or a slice, got {type(idx).__name__}")
+    if not -n <= idx < n:
+        raise IndexError(f"{owner}: index {idx} out of range for {n} modules")
+    return int(idx) % n
+
+
+def _checked_modules(owner: str, modules: Any) -> list[Module]:
+    """``modules`` as a list, every item checked to be a Module (before anything changes)."""
+    try:
+        items = list(modules)
+    except TypeError:
+        raise TypeError(
+            f"{owner}: expected an iterable of nn.Modules, got {type(modules).__name__}"
+        ) from None
+    for i, m in enumerate(items):
+        if not isinstance(m, Module):
+            raise TypeError(f"{owner}: item {i} is a {type(m).__name__}, expected an nn.Module")
+    return items
+
+
+class _Container(Module):
+    """A holder of modules that is never called itself (ModuleList, ModuleDict).
+
+    Its name opens no scope when a child runs, so each child's scope carries it instead
+    (``"blocks.1"``, the same prefix as in ``named_parameters()``).
+    """
+
+    def _set_scope(self, name: str) -> None:
+        super()._set_scope(name)
+        for key, child in self._modules.items():
+            child._set_scope(f"{name}.{key}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if isinstance(value, Module) and self._scope is not None:
+            value._set_scope(f"{self._scope}.{name}")
+
+
+class ModuleList(_Container):
+    """A list of modules, registered as children ``"0"``, ``"1"``, ..., as ``torch.nn.ModuleList``.
+
+    Their parameters appear in ``parameters()`` and ``state_dict()`` as ``"<i>.<name>"``.
+    Supports ``append``, ``extend``, ``insert``, ``+=``, ``len``, iteration, and indexing,
+    assignment and deletion by int (negative from the end) or, for reading and deleting,
+    by slice; a slice reads as a new ModuleList of the same modules. Inserting or deleting
+    renumbers the modules after it. It has no ``forward``: call its modules yourself.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> import autograd_lite as ag
+    >>> from autograd_lite import nn
+    >>> layers = nn.ModuleList([nn.Linear(2, 2, rng=i) for i in range(2)])
+    >>> layers.append(nn.Linear(2, 1, rng=2))
+    ModuleList(
+      (0): Linear(in_features=2, out_features=2, bias=True)
+      (1): Linear(in_features=2, out_features=2, bias=True)
+      (2): Linear(in_features=2, out_features=1, bias=True)
+    )
+    >>> [name for name, _ in layers.named_parameters()][-2:]
+    ['2.weight', '2.bias']
+    >>> x = ag.ones((4, 2), dtype=np.float32)
+    >>> for layer in layers:
+    ...     x = layer(x)
+    >>> x.shape, len(layers), len(layers[-2:])
+    ((4, 1), 3, 2)
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def _renumber(self, modules: list[Module]) -> None:
+        """Make ``modules`` the children ``"0"``, ``"1"``, ..., in this order."""
+        for name in list(self._modules):
+            delattr(self, name)
+        for i, module in enumerate(modules):
+            self.add_module(str(i), module)
+
+    def append(self, module: Module) -> ModuleList:
+        """Add ``module`` at the end; return self."""
+        (module,) = _checked_modules("ModuleList.append", [module])
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Add every module of ``modules`` at the end, in order; return self."""
+        for module in _checked_modules("ModuleList.extend", modules):
+            self.add_module(str(len(self._modules)), module)
+        return self
+
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
+
+    def insert(self, index: int, module: Module) -> None:
+        """Insert ``module`` before position ``index``, as ``list.insert``."""
+        (module,) = _checked_modules("ModuleList.insert", [module])
+        if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
+            raise TypeError(f"ModuleList.insert: index must be an int, got {type(index).__name__}")
+        modules = list(self._modules.values())
+        modules.insert(int(index), module)
+        self._renumber(modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    @overload
+    def __getitem__(self, idx: int) -> Module: ...
+    @overload
+    def __getitem__(self, idx: slice) -> ModuleList: ...
+    def __getitem__(self, idx: int | slice) -> Module | ModuleList:
+        modules = list(self._modules.values())
+        if isinstance(idx, slice):
+            # Registered without add_module: reading a slice must not rename the modules'
+            # name scopes, which still belong to this list.
+            part = ModuleList()
+            for i, module in enumerate(modules[idx]):
+                part._modules[str(i)] = module
+                object.__setattr__(part, str(i), module)
+            return part
+        return modules[_position("ModuleList", idx, len(modules))]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        (module,) = _checked_modules("ModuleList", [module])
+        self.add_module(str(_position("ModuleList", idx, len(self._modules))), module)
+
+    def __delitem__(self, idx: int | slice) -> None:
+        modules = list(self._modules.values())
+        if isinstance(idx, slice):
+            del modules[idx]
+        else:
+            del modules[_position("ModuleList", idx, len(modules))]
+        self._renumber(modules)
+
+
+class ModuleDict(_Container):
+    """A dict of modules, registered as children in insertion order, as ``torch.nn.ModuleDict``.
+
+    Keys are strings that are neither empty, nor dotted, nor the name of an attribute
+    or method of the ModuleDict (``"keys"``, ``"training"``). Assigning to an existing
+    key replaces the module in place, keeping its position. Supports ``[]``, ``in``,
+    ``len``, iteration over keys, ``keys``, ``values``, ``items``, ``update``, ``pop``
+    and ``clear``. It has no ``forward``: call its modules yourself.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> heads = nn.ModuleDict({"cls": nn.Linear(4, 3, rng=0), "box": nn.Linear(4, 2, rng=1)})
+    >>> heads["act"] = nn.ReLU()
+    >>> list(heads), "box" in heads
+    (['cls', 'box', 'act'], True)
+    >>> list(heads.state_dict())
+    ['cls.weight', 'cls.bias', 'box.weight', 'box.bias']
+    >>> heads["box"](np.ones((5, 4), dtype=np.float32)).shape
+    (5, 2)
+    """
+
+    def __init__(
+        self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
+    ) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def _check_entry(self, owner: str, key: Any, module: Any) -> None:
+        if not isinstance(key, str):
+            raise TypeError(f"{owner}: keys must be strings, got {type(key).__name__}")
+        if not key or "." in key or (hasattr(self, key) and key not in self._modules):
+            raise ValueError(
+                f"{owner}: key {key!r} must be non-empty, without '.', and not the name of "
+                "a ModuleDict attribute"
             )
-        if not -len(items) <= idx < len(items):
-            raise IndexError(f"Sequential: index {idx} out of range for {len(items)} modules")
-        return items[idx][1]
+        if not isinstance(module, Module):
+            raise TypeError(
+                f"{owner}: value for {key!r} is a {type(module).__name__}, expected an nn.Module"
+            )
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self._check_entry("ModuleDict", key, module)
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self._modules:
+            raise KeyError(key)
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def keys(self) -> KeysView[str]:
+        """The keys, in insertion order."""
+        return self._modules.keys()
+
+    def values(self) -> ValuesView[Module]:
+        """The modules, in insertion order."""
+        return self._modules.values()
+
+    def items(self) -> ItemsView[str, Module]:
+        """``(key, module)`` pairs, in insertion order."""
+        return self._modules.items()
+
+    def pop(self, key: str) -> Module:
+        """Remove the module under ``key`` and return it."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        """Remove every module."""
+        for key in list(self._modules):
+            del self[key]
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add or replace modules from a mapping or from ``(key, module)`` pairs, in order."""
+        pairs: list[tuple[Any, ...]]
+        if isinstance(modules, (Mapping, ModuleDict)):
+            pairs = list(modules.items())
+        else:
+            try:
+                pairs = [tuple(pair) for pair in modules]
+            except TypeError:
+                raise TypeError(
+                    "ModuleDict.update: expected a mapping or an iterable of (key, module) "
+                    f"pairs, got {type(modules).__name__}"
+                ) from None
+        for i, pair in enumerate(pairs):
+            if len(pair) != 2:
+                raise ValueError(
+                    f"ModuleDict.update: element {i} has length {len(pair)}, expected a "
+                    "(key, module) pair"
+                )
+            self._check_entry("ModuleDict.update", *pair)
+        for key, module in pairs:
+            self.add_module(key, module)
