@@ -140,6 +140,49 @@ def test_embedding_looks_up_rows_and_accumulates_gradients():
         emb(np.array([1.0]))
 
 
+def test_embedding_padding_row_starts_at_zero_and_gets_no_gradient():
+    emb = nn.Embedding(5, 3, padding_idx=-2, rng=0)  # negative counts from the end, as PyTorch
+    assert emb.padding_idx == 3 and repr(emb) == "Embedding(5, 3, padding_idx=3)"
+    np.testing.assert_array_equal(emb.weight.data[3], np.zeros(3, dtype=np.float32))
+    assert np.all(np.delete(emb.weight.data, 3, axis=0) != 0)
+    emb.weight.data[3] = 7.0  # a padding row set by the user is still looked up
+    idx = np.array([[3, 1], [1, 3], [0, 4]])
+    out = emb(idx)
+    np.testing.assert_array_equal(out.data, emb.weight.data[idx])
+    upstream = np.random.default_rng(1).normal(size=out.shape).astype(np.float32)
+    (out * upstream).sum().backward()
+    expected = np.zeros((5, 3), dtype=np.float32)
+    for pos, row in np.ndenumerate(idx):
+        if row != 3:
+            expected[row] += upstream[pos]
+    np.testing.assert_allclose(emb.weight.grad.data, expected, rtol=1e-6)
+    assert not emb.weight.grad.data[3].any()
+    emb.reset_parameters(rng=2)
+    assert not emb.weight.data[3].any()
+
+
+def test_embedding_padding_gradient_of_a_gradient():
+    emb = nn.Embedding(4, 2, padding_idx=0, dtype=np.float64, rng=0)
+    idx = np.array([0, 2, 2, 0])
+    (g,) = ag.grad((emb(idx) ** 3).sum(), [emb.weight], create_graph=True)
+    g.sum().backward()  # d/dw sum(3 w**2 * count) = 6 w * count, none for the padding row
+    expected = 6 * emb.weight.data * np.bincount(idx, minlength=4)[:, None]
+    expected[0] = 0.0
+    np.testing.assert_allclose(emb.weight.grad.data, expected)
+
+
+def test_embedding_without_padding_in_the_batch_and_bad_padding_idx():
+    emb = nn.Embedding(3, 2, padding_idx=0, rng=0)
+    assert emb(np.array([1, 2])).op.name == "getitem"  # no extra op when no padding is used
+    with pytest.raises(ValueError, match="Embedding: padding_idx 3 is out of range for 3"):
+        nn.Embedding(3, 2, padding_idx=3)
+    with pytest.raises(ValueError, match="Embedding: padding_idx -4 is out of range for 3"):
+        nn.Embedding(3, 2, padding_idx=-4)
+    with pytest.raises(TypeError, match="Embedding: padding_idx must be an int or None, got float"):
+        nn.Embedding(3, 2, padding_idx=1.0)  # type: ignore[arg-type]
+    assert nn.Embedding(3, 2).padding_idx is None
+
+
 # ------------------------------------------------------------------------------- Dropout
 
 

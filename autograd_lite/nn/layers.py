@@ -19,8 +19,8 @@ from autograd_lite.nn import functional as F
 from autograd_lite.nn import init
 from autograd_lite.nn.layer_ops import _shape
 from autograd_lite.nn.module import Module
-from autograd_lite.nn.parameter import Parameter
-from autograd_lite.ops import getitem, reshape
+from autograd_lite.nn.parameter import Parameter, _mark_modified
+from autograd_lite.ops import getitem, reshape, where
 
 __all__ = [
     "Dropout",
@@ -105,34 +105,55 @@ class Embedding(Module):
     """A lookup table: integer indices of any shape -> rows of ``weight`` (num, dim).
 
     ``weight`` starts as N(0, 1), as PyTorch. Gradients flow into the rows used
-    (repeated indices add up).
+    (repeated indices add up). With ``padding_idx`` (negative counts from the end, as
+    PyTorch; stored as the non-negative row), that row starts as zeros and never receives
+    a gradient: the padding rows of the output are constants.
 
     Example
     -------
     >>> import numpy as np
     >>> from autograd_lite import nn
-    >>> emb = nn.Embedding(10, 3, rng=0)
-    >>> emb(np.array([[1, 2], [1, 9]])).shape
-    (2, 2, 3)
+    >>> emb = nn.Embedding(10, 3, padding_idx=0, rng=0)
+    >>> out = emb(np.array([[1, 2], [0, 9]]))
+    >>> out.shape, out.data[1, 0].tolist()
+    ((2, 2, 3), [0.0, 0.0, 0.0])
+    >>> out.sum().backward()
+    >>> emb.weight.grad.data[[0, 1]].tolist()
+    [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]
     """
 
     def __init__(
         self,
         num_embeddings: int,
         embedding_dim: int,
+        padding_idx: int | None = None,
         *,
         dtype: Any = np.float32,
         rng: init.RNGLike = None,
     ) -> None:
         super().__init__()
         _positive_int("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
+        if padding_idx is not None:
+            if not isinstance(padding_idx, (int, np.integer)) or isinstance(padding_idx, bool):
+                got = type(padding_idx).__name__
+                raise TypeError(f"Embedding: padding_idx must be an int or None, got {got}")
+            if not -num_embeddings <= padding_idx < num_embeddings:
+                raise ValueError(
+                    f"Embedding: padding_idx {padding_idx} is out of range for "
+                    f"{num_embeddings} embeddings"
+                )
+            padding_idx = int(padding_idx) % num_embeddings
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        self.padding_idx = padding_idx
         self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=dtype))
         self.reset_parameters(rng)
 
     def reset_parameters(self, rng: init.RNGLike = None) -> None:
-        """Draw fresh initial values, N(0, 1)."""
+        """Draw fresh initial values, N(0, 1), with the ``padding_idx`` row zero."""
         init.normal_(self.weight, rng=rng)
+        if self.padding_idx is not None:
+            self.weight.data[self.padding_idx] = 0.0
+            _mark_modified((self.weight,))
 
     def forward(self, indices: Any) -> Any:
         idx = np.asarray(value(indices))
@@ -143,10 +164,17 @@ class Embedding(Module):
             raise ValueError(
                 f"Embedding: index {bad} is out of range for {self.num_embeddings} embeddings"
             )
-        return getitem(self.weight, idx)
+        out = getitem(self.weight, idx)
+        if self.padding_idx is not None:
+            pad = idx == self.padding_idx
+            if pad.any():
+                # The padding row enters as a constant, so no gradient reaches it.
+                out = where(pad[..., None], self.weight.data[self.padding_idx], out)
+        return out
 
     def extra_repr(self) -> str:
-        return f"{self.num_embeddings}, {self.embedding_dim}"
+        pad = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
+        return f"{self.num_embeddings}, {self.embedding_dim}{pad}"
 
 
 class Identity(Module):
