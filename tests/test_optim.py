@@ -45,8 +45,9 @@ def sgd_reference(lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=Fa
     return w
 
 
-def adam_reference(lr, b1, b2, eps, weight_decay=0.0, decoupled=False):
+def adam_reference(lr, b1, b2, eps, weight_decay=0.0, decoupled=False, amsgrad=False):
     w, m, v = W0.copy(), np.zeros_like(W0), np.zeros_like(W0)
+    v_max = np.zeros_like(W0)
     for t in range(1, STEPS + 1):
         g = _grad(w)
         if decoupled:
@@ -55,8 +56,10 @@ def adam_reference(lr, b1, b2, eps, weight_decay=0.0, decoupled=False):
             g = g + weight_decay * w
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g**2
+        # AMSGrad (PyTorch's form): the largest raw v so far, bias-corrected at step t.
+        v_max = np.maximum(v_max, v)
         m_hat = m / (1 - b1**t)
-        v_hat = v / (1 - b2**t)
+        v_hat = (v_max if amsgrad else v) / (1 - b2**t)
         w = w - lr * m_hat / (np.sqrt(v_hat) + eps)
     return w
 
@@ -112,6 +115,17 @@ CASES = [
         lambda p: optim.AdamW(p, lr=0.05, weight_decay=0.2),
         lambda: adam_reference(0.05, 0.9, 0.999, 1e-8, 0.2, decoupled=True),
     ),
+    # beta2 = 0.5 lets v fall as the gradient shrinks, so the maximum matters.
+    (
+        "adam amsgrad",
+        lambda p: optim.Adam(p, lr=0.1, betas=(0.9, 0.5), weight_decay=0.1, amsgrad=True),
+        lambda: adam_reference(0.1, 0.9, 0.5, 1e-8, 0.1, amsgrad=True),
+    ),
+    (
+        "adamw amsgrad",
+        lambda p: optim.AdamW(p, lr=0.1, betas=(0.8, 0.5), weight_decay=0.2, amsgrad=True),
+        lambda: adam_reference(0.1, 0.8, 0.5, 1e-8, 0.2, decoupled=True, amsgrad=True),
+    ),
     ("rmsprop", lambda p: optim.RMSprop(p, lr=0.01), lambda: rmsprop_reference(0.01, 0.99, 1e-8)),
     (
         "rmsprop centered momentum wd",
@@ -151,6 +165,24 @@ def test_float32_parameters_stay_float32(make_opt, reference):
 def test_first_adam_step_moves_each_entry_by_about_lr():
     w = _run(lambda p: optim.Adam(p, lr=0.01), steps=1)
     np.testing.assert_allclose(np.abs(w.data - W0), 0.01, rtol=1e-5)
+
+
+def test_amsgrad_keeps_the_running_maximum_and_differs_from_adam():
+    plain = adam_reference(0.1, 0.9, 0.5, 1e-8, 0.1)
+    amsgrad = adam_reference(0.1, 0.9, 0.5, 1e-8, 0.1, amsgrad=True)
+    assert np.abs(plain - amsgrad).max() > 1e-3  # the test case exercises the maximum
+    w = ag.tensor(np.array([1.0, -2.0]), requires_grad=True)
+    opt = optim.AdamW([w], lr=0.01, betas=(0.9, 0.5), amsgrad=True)
+    assert opt.param_groups[0]["amsgrad"] is True and optim.Adam([w]).defaults["amsgrad"] is False
+    highest = np.zeros(2)
+    for scale in (4.0, 1.0, 2.0):
+        opt.zero_grad()
+        (w * scale).sum().backward()
+        opt.step()
+        st = opt.state[id(w)]
+        highest = np.maximum(highest, st["exp_avg_sq"])
+        np.testing.assert_array_equal(st["max_exp_avg_sq"], highest)
+    assert st["max_exp_avg_sq"][0] > st["exp_avg_sq"][0]
 
 
 def test_numpy_scalar_options_do_not_upcast_float32():

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite.optim.optimizer import Optimizer, ParamsLike
+from autograd_lite.optim.optimizer import Optimizer, ParamsLike, _buffer
 
 __all__ = ["Adam", "AdamW"]
 
@@ -20,7 +20,12 @@ class Adam(Optimizer):
         g = g + weight_decay * p               (Adam: L2 penalty in the gradient)
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g**2
+        v = v_max = maximum(v_max, v)          (amsgrad: the largest v so far, v_max from 0)
         p -= lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps)
+
+    With ``amsgrad=True`` (Reddi et al., 2018) the denominator uses the running maximum
+    of ``v``, bias-corrected by the current step's ``1 - beta2**t`` as PyTorch does; it
+    is kept in the state as ``max_exp_avg_sq``.
 
     Example
     -------
@@ -46,8 +51,11 @@ class Adam(Optimizer):
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
+        amsgrad: bool = False,
     ) -> None:
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay)
+        defaults = dict(
+            lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad
+        )
         super().__init__(params, defaults)
 
     def _validate_group(self, group: dict[str, Any]) -> None:
@@ -62,6 +70,7 @@ class Adam(Optimizer):
         lr, eps = float(group["lr"]), float(group["eps"])
         weight_decay = float(group["weight_decay"])
         beta1, beta2 = (float(b) for b in group["betas"])
+        amsgrad = group["amsgrad"]
         for data, g, state in self._with_grads(group):
             if not state:
                 state.update(step=0, exp_avg=np.zeros_like(data), exp_avg_sq=np.zeros_like(data))
@@ -76,6 +85,9 @@ class Adam(Optimizer):
             m += (1.0 - beta1) * g
             v *= beta2
             v += (1.0 - beta2) * (g * g)
+            if amsgrad:
+                v_max = _buffer(state, "max_exp_avg_sq", data)
+                v = np.maximum(v_max, v, out=v_max)
             denom = np.sqrt(v)
             denom *= 1.0 / math.sqrt(1.0 - beta2**t)
             denom += eps
@@ -88,7 +100,7 @@ class AdamW(Adam):
     r"""AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay.
 
     Before the Adam step, ``p *= 1 - lr * weight_decay``; the gradient is left alone.
-    The default ``weight_decay`` is 0.01, as in PyTorch.
+    The default ``weight_decay`` is 0.01, as in PyTorch; ``amsgrad`` as in :class:`Adam`.
 
     Example
     -------
@@ -111,5 +123,8 @@ class AdamW(Adam):
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
+        amsgrad: bool = False,
     ) -> None:
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+        super().__init__(
+            params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad
+        )

@@ -214,6 +214,14 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
+def _buffer(state: dict[str, Any], key: str, like: np.ndarray) -> np.ndarray:
+    """``state[key]``, made zeros on first use (a group may turn an option on later)."""
+    buf = state.get(key)
+    if buf is None:
+        buf = state[key] = np.zeros_like(like)
+    return buf
+
+
 def _plain(v: Any) -> Any:
     """A copy with numpy scalars made Python numbers (strong numpy scalars would upcast)."""
     if isinstance(v, (np.generic, np.ndarray)) and np.ndim(v) == 0:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite.optim.optimizer import Optimizer, ParamsLike
+from autograd_lite.optim.optimizer import Optimizer, ParamsLike, _buffer
 
 __all__ = ["RMSprop"]
 
@@ -85,11 +85,3 @@ class RMSprop(Optimizer):
                 data -= lr * buf
             else:
                 data -= lr * (g / avg)
-
-
-def _buffer(state: dict[str, Any], key: str, like: np.ndarray) -> np.ndarray:
-    """``state[key]``, made zeros on first use (a group may turn an option on later)."""
-    buf = state.get(key)
-    if buf is None:
-        buf = state[key] = np.zeros_like(like)
-    return buf
