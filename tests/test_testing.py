@@ -211,6 +211,19 @@ def test_float32_inputs_are_checked_in_float64_and_left_untouched():
     assert t.grad is None  # gradcheck uses ag.grad, never .grad
 
 
+@pytest.mark.parametrize(("dtype", "eps"), [(np.float32, 1e-3), (np.float16, 1e-1)])
+def test_functions_computing_in_low_precision_pass_the_cheap_checks(dtype, eps):
+    # Their VJPs are linear only up to their own rounding, far above float64's.
+    x = np.array([0.3, -0.7, 1.2, 2.5, -1.1])
+    tols = {"eps": eps, "atol": 1e-2, "rtol": 1e-2}  # steps and tolerances for their precision
+    assert gradcheck(lambda t: t.astype(dtype), x, **tols)
+    assert gradcheck(lambda t: ag.tanh(t.astype(dtype)), x, **tols)
+    # ... but a backward that transforms g by more than rounding is still caught.
+    squares_g = unary(lambda x: x.astype(dtype), lambda g, x: g * np.abs(g))
+    msg = failure(squares_g, x, **tols)
+    assert "not linear in the upstream gradient" in msg
+
+
 def test_integer_and_boolean_inputs_pass_through_as_constants():
     labels = np.array([2, 0])
     mask = np.array([True, False, True])

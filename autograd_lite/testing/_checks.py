@@ -27,7 +27,9 @@ Fn = Callable[..., Any]
 _PROBES = 3  # random projections per (output, input) pair in fast mode
 # Slack when two analytical results must agree exactly in theory: relative to their scale,
 # with an absolute floor for results that are zero up to roundoff (softmax over one class).
+# Outputs in a lower precision (float32, float16) widen it to a few of their own epsilons.
 _ROUNDOFF = 1e-9
+_ROUNDOFF_EPS = 16
 _ROUNDOFF_FLOOR = 1e-12
 
 
@@ -52,7 +54,8 @@ class _Call:
 
     ``x0[j]`` is the value of the j-th checked input (at position ``checked[j]`` of the
     arguments); ``out0`` are the float64 outputs there, ``floating`` says which outputs
-    take part (integer and boolean outputs have no gradient).
+    take part (integer and boolean outputs have no gradient); ``roundoff`` is the relative
+    slack for results that agree in theory, from the floating outputs' precision.
     """
 
     def __init__(self, fn: Fn, inputs: Sequence[Any], who: str) -> None:
@@ -76,6 +79,8 @@ class _Call:
         self.out0 = [o.data.astype(np.float64) for o in outs]
         if not any(self.floating):
             raise TypeError(f"{who}: fn returned no floating-point output to differentiate")
+        epsilons = [float(np.finfo(o.dtype).eps) for o, f in zip(outs, self.floating) if f]
+        self.roundoff = max(_ROUNDOFF, _ROUNDOFF_EPS * max(epsilons))
 
     def leaves(self, values: Sequence[np.ndarray], dtypes: Sequence[Any] | None = None) -> list:
         dts = dtypes or [np.float64] * len(values)
@@ -208,10 +213,10 @@ def _unit(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     return u / norm if norm > 0 else u
 
 
-def _differ(a: np.ndarray, b: np.ndarray) -> int | None:
-    """Flat index where a and b differ beyond roundoff, or None."""
+def _differ(a: np.ndarray, b: np.ndarray, roundoff: float) -> int | None:
+    """Flat index where a and b differ beyond ``roundoff`` (relative to their scale), or None."""
     scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
-    found = worst_entry(np.abs(a - b), _ROUNDOFF * (scale + np.abs(b)) + _ROUNDOFF_FLOOR)
+    found = worst_entry(np.abs(a - b), roundoff * (scale + np.abs(b)) + _ROUNDOFF_FLOOR)
     return None if found is None else found[1]
 
 
@@ -260,14 +265,14 @@ def _response_problem(call: _Call, leaves: list, outs: tuple, g1: list, vs: tupl
                 f"at {index_str(w, x.shape)} (does backward ignore its g?)"
             )
         first, second = _grad_data(g1[j], x), _grad_data(again[j], x)
-        if (i := _differ(second, first)) is not None:
+        if (i := _differ(second, first, call.roundoff)) is not None:
             return (
                 f"{where}: two backward passes disagree at {index_str(i, x.shape)}: "
                 f"{first.flat[i]:.9g} then {second.flat[i]:.9g} (does backward change state?)"
             )
         lhs = _grad_data(combo[j], x)
         rhs = 2 * first - _grad_data(g2[j], x)
-        if (i := _differ(lhs, rhs)) is not None:
+        if (i := _differ(lhs, rhs, call.roundoff)) is not None:
             return (
                 f"{where}: the VJP is not linear in the upstream gradient: at "
                 f"{index_str(i, x.shape)}, VJP(2 v1 - v2) = {lhs.flat[i]:.9g} but "
