@@ -262,6 +262,12 @@ def test_gradgradcheck_passes_for_differentiable_backward():
     assert gradgradcheck(lambda x: x * x, X, mode="fast")
 
 
+def test_gradgradcheck_skips_non_floating_outputs():
+    assert gradgradcheck(lambda t: (t * t, ag.tensor(np.argmax(t.data))), X)
+    with pytest.raises(ValueError, match=r"expected the floating outputs' shapes \[\(3,\)\]"):
+        gradgradcheck(lambda t: (t * t, ag.tensor(np.argmax(t.data))), X, grad_outputs=[X, X])
+
+
 def test_gradgradcheck_catches_a_backward_written_with_raw_numpy():
     # np.cos on the input inside backward drops the graph: the second derivative is lost.
     sine = unary(np.sin, lambda g, x: g * np.cos(ag.core.value(x)))

@@ -574,7 +574,7 @@ def gradgradcheck(
     call = _Call(fn, inputs, "gradgradcheck")
     if grad_outputs is None:
         rng = np.random.default_rng(seed)
-        vs = [_signed(rng, o.shape) for o in call.out0 if o is not None]
+        vs = [_signed(rng, o.shape) for o, f in zip(call.out0, call.floating) if f]
     else:
         vs = [np.asarray(v, dtype=np.float64) for v in grad_outputs]
     floating = [k for k, f in enumerate(call.floating) if f]
