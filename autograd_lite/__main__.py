@@ -17,7 +17,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from autograd_lite.demo import check_options, run_demo
+from autograd_lite.demo import check_options, prepare_output_folder, run_demo
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the demo with command-line arguments ``argv`` (``sys.argv[1:]`` if None).
 
-    Returns the exit status: 0 on success; bad arguments exit with status 2 and a message.
+    Returns the exit status: 0 on success; bad arguments, and an output folder that cannot be
+    created or written to, exit with status 2 and a message before any training.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -57,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_options(**options)
     except (TypeError, ValueError) as exc:
         parser.error(str(exc))  # exits with status 2, like any other usage error
+    try:
+        prepare_output_folder(args.out)
+    except OSError as exc:
+        parser.error(f"cannot use --out {args.out!r}: {exc}")
     run_demo(**options, quiet=args.quiet)
     return 0
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import sys
+import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -46,6 +47,7 @@ __all__ = [
     "plot_decision_boundary",
     "plot_training_curves",
     "check_options",
+    "prepare_output_folder",
     "run_demo",
 ]
 
@@ -348,6 +350,18 @@ def check_options(
         raise ValueError(f"run_demo: out must be a folder, but {str(out)!r} is a file")
 
 
+def prepare_output_folder(out: str | Path) -> Path:
+    """Create the folder ``out`` if needed and check that files can be written in it.
+
+    Raises the ``OSError`` of the failing step (``out`` under a regular file, no write
+    permission, ...), so that a bad folder is reported before any training.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    tempfile.TemporaryFile(dir=out).close()  # mkdir succeeds on an existing read-only folder
+    return out
+
+
 def spiral_classifier(hidden: int = 100, seed: int = 0) -> nn.Sequential:
     """The CS231n spiral network, 2 -> hidden -> 3 with ReLU, in float64."""
     layers = OrderedDict(
@@ -384,9 +398,10 @@ def run_demo(
     reg : float
         L2 strength: ``0.5 * reg * sum(W**2)`` for both weight matrices is added to the loss.
     out : str or Path
-        Output folder (created if needed): ``graph.svg`` (or ``graph.dot`` without Graphviz),
-        the graph of the first training step with the parameters' gradient summaries;
-        ``decision_boundary.png`` and ``loss_curve.png`` (with matplotlib).
+        Output folder, created and checked to be writable before training: ``graph.svg``
+        (or ``graph.dot`` without Graphviz), the graph of the first training step with the
+        parameters' gradient summaries; ``decision_boundary.png`` and ``loss_curve.png``
+        (with matplotlib).
     quiet : bool
         No progress bar and no notices; the summary is still printed.
     stream : text stream, optional
@@ -398,7 +413,7 @@ def run_demo(
         Loss and training accuracy of every step, run time, files written, notices.
     """
     check_options(steps=steps, seed=seed, hidden=hidden, lr=lr, reg=reg, out=out)
-    out = Path(out)
+    out = prepare_output_folder(out)
     if stream is None:
         stream = sys.stdout
 
@@ -440,7 +455,6 @@ def run_demo(
     seconds = time.perf_counter() - start
 
     result = DemoResult(losses, accuracies, seconds)
-    out.mkdir(parents=True, exist_ok=True)
     assert graph is not None
     try:
         graph_file, text = out / "graph.svg", graph.to_svg()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -97,6 +98,31 @@ def test_out_that_is_a_file_is_refused(tmp_path):
     target.write_text("x")
     with pytest.raises(ValueError, match="out must be a folder"):
         run_demo(steps=1, out=target, stream=io.StringIO())
+
+
+def test_out_under_a_file_is_refused_before_training(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    bad = tmp_path / "file" / "out"
+    stream = io.StringIO()
+    with pytest.raises(OSError):
+        run_demo(steps=1, out=bad, stream=stream)
+    assert stream.getvalue() == ""  # not even the "Training ..." line
+    with pytest.raises(SystemExit) as exc:
+        main(["--steps", "1", "--out", str(bad)])
+    assert exc.value.code == 2
+    captured = capsys.readouterr()
+    assert f"cannot use --out {str(bad)!r}: " in captured.err and captured.out == ""
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into any folder")
+def test_unwritable_out_is_refused_before_training(tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    with pytest.raises(SystemExit) as exc:
+        main(["--steps", "1", "--out", str(locked)])
+    assert exc.value.code == 2
+    captured = capsys.readouterr()
+    assert "cannot use --out" in captured.err and captured.out == ""
 
 
 def test_main_returns_0_for_the_console_script(tmp_path, capsys):
