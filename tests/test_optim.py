@@ -333,10 +333,12 @@ def test_constructor_errors():
     w = ag.tensor(np.ones(2), requires_grad=True)
     with pytest.raises(ValueError, match="SGD: got an empty parameter list"):
         optim.SGD([], lr=0.1)
-    with pytest.raises(ValueError, match="must be a leaf Tensor that requires grad"):
+    with pytest.raises(ValueError, match=r"must be a leaf Tensor \(made by the user"):
         optim.SGD([w * 2.0], lr=0.1)
-    with pytest.raises(ValueError, match="must be a leaf Tensor that requires grad"):
-        optim.SGD([ag.tensor(np.ones(2))], lr=0.1)
+    with pytest.raises(TypeError, match="not a set"):
+        optim.SGD({w}, lr=0.1)
+    with pytest.raises(TypeError, match="not a set"):
+        optim.SGD([{"params": {w}}], lr=0.1)
     with pytest.raises(TypeError, match=r"params\[0\] is a ndarray, expected a Tensor"):
         optim.SGD([np.ones(2)], lr=0.1)
     with pytest.raises(ValueError, match="a parameter appears in more than one place"):
@@ -379,3 +381,15 @@ def test_repr_lists_groups():
     text = repr(optim.SGD([w], lr=0.1))
     assert text.startswith("SGD (\nParameter Group 0\n") and "    lr: 0.1\n" in text
     assert math.isfinite(0.1)
+
+
+def test_frozen_parameters_are_accepted_and_left_alone():
+    """As in PyTorch: freezing a layer and passing model.parameters() just skips it."""
+    model = nn.Linear(2, 2, dtype=np.float64)
+    model.weight.requires_grad = False
+    before = model.weight.data.copy()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    model(ag.tensor(np.ones((3, 2)))).sum().backward()
+    opt.step()
+    np.testing.assert_array_equal(model.weight.data, before)
+    assert model.weight.grad is None and model.bias.grad is not None

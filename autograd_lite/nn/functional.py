@@ -183,7 +183,12 @@ def nll_loss(
     if reduction == "none":
         return losses.reshape(shape[:-1])
     total = losses.sum()
-    return total if reduction == "sum" else total / w.sum()
+    if reduction == "sum":
+        return total
+    denom = float(w.sum())
+    if denom == 0.0:  # every label ignored: PyTorch's nan loss, but a zero gradient
+        return total * 0.0 + np.nan
+    return total / denom
 
 
 def cross_entropy(
@@ -212,7 +217,8 @@ def cross_entropy(
         reduction=reduction,
         label_smoothing=label_smoothing,
         weight=weight,
-        ignore_index=ignore_index,
+        # ignore_index only means something for class-index targets (PyTorch ignores it otherwise)
+        ignore_index=ignore_index if np.asarray(value(target)).dtype.kind in "iu" else None,
     )
 
 

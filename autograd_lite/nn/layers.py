@@ -201,8 +201,14 @@ class Flatten(Module):
 
     def forward(self, x: Any) -> Any:
         shape = _shape(x)
-        start, end = self.start_dim % max(len(shape), 1), self.end_dim % max(len(shape), 1)
-        if not shape or start > end:
+        nd = len(shape)
+        if not (-nd <= self.start_dim < nd and -nd <= self.end_dim < nd):
+            raise ValueError(
+                f"Flatten: dims {self.start_dim}..{self.end_dim} are out of range for an input "
+                f"of shape {shape}"
+            )
+        start, end = self.start_dim % nd, self.end_dim % nd
+        if start > end:
             raise ValueError(
                 f"Flatten: cannot flatten dims {self.start_dim}..{self.end_dim} of an input of "
                 f"shape {shape}"

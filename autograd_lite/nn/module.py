@@ -144,7 +144,10 @@ class Module:
                 f"register_parameter: expected an nn.Parameter or None for '{name}', "
                 f"got {type(param).__name__}"
             )
-        self._registries()[0][name] = param
+        params, buffers, modules = self._registries()
+        buffers.pop(name, None)  # one name, one kind of thing: it must not stay a buffer too
+        modules.pop(name, None)
+        params[name] = param
         object.__setattr__(self, name, param)
 
     def register_buffer(self, name: str, array: np.ndarray | None) -> None:

@@ -52,6 +52,7 @@ class Optimizer:
         self.param_groups: list[dict[str, Any]] = []
         # Per-parameter state, keyed by id(p): the groups hold every parameter, so ids stay valid.
         self.state: dict[int, dict[str, Any]] = {}
+        _refuse_sets(type(self).__name__, params)
         items: list[Any] = list(params)
         if not items:
             raise ValueError(f"{type(self).__name__}: got an empty parameter list")
@@ -65,14 +66,15 @@ class Optimizer:
         if not isinstance(param_group, dict) or "params" not in param_group:
             raise TypeError(f"{name}: a parameter group must be a dict with a 'params' entry")
         params = param_group["params"]
+        _refuse_sets(name, params)
         params = [params] if isinstance(params, Tensor) else list(params)
         for i, p in enumerate(params):
             if not isinstance(p, Tensor):
                 raise TypeError(f"{name}: params[{i}] is a {type(p).__name__}, expected a Tensor")
-            if not p.requires_grad or not p.is_leaf:
+            if not p.is_leaf:
                 raise ValueError(
-                    f"{name}: params[{i}] (shape {p.shape}) must be a leaf Tensor that "
-                    "requires grad"
+                    f"{name}: params[{i}] (shape {p.shape}) must be a leaf Tensor (made by the "
+                    f"user, not computed)"
                 )
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if len({id(p) for p in params}) != len(params) or seen & {id(p) for p in params}:
@@ -229,3 +231,12 @@ def _plain(v: Any) -> Any:
     if isinstance(v, (list, tuple)):
         return type(v)(_plain(x) for x in v)
     return copy.deepcopy(v)
+
+
+def _refuse_sets(name: str, params: Any) -> None:
+    # A set's order changes from run to run, and the state_dict refers to parameters by position.
+    if isinstance(params, (set, frozenset)):
+        raise TypeError(
+            f"{name}: parameters must be given in a fixed order (a list or model.parameters()), "
+            f"not a set"
+        )
