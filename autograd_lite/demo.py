@@ -52,6 +52,8 @@ __all__ = [
 ]
 
 MATPLOTLIB_HINT = "pip install 'autograd_lite[examples]' (or pip install matplotlib)"
+# Every file run_demo may write; a run without Graphviz or matplotlib writes only some.
+_OUTPUT_FILES = ("graph.svg", "graph.dot", "decision_boundary.png", "loss_curve.png")
 
 
 # --------------------------------------------------------------------------- progress bar
@@ -401,7 +403,7 @@ def run_demo(
         Output folder, created and checked to be writable before training: ``graph.svg``
         (or ``graph.dot`` without Graphviz), the graph of the first training step with the
         parameters' gradient summaries; ``decision_boundary.png`` and ``loss_curve.png``
-        (with matplotlib).
+        (with matplotlib). Those of an earlier run that this one does not write are removed.
     quiet : bool
         No progress bar and no notices; the summary is still printed.
     stream : text stream, optional
@@ -455,6 +457,8 @@ def run_demo(
     seconds = time.perf_counter() - start
 
     result = DemoResult(losses, accuracies, seconds)
+    for name in _OUTPUT_FILES:  # no stale file from an earlier run sits beside the new ones
+        (out / name).unlink(missing_ok=True)
     assert graph is not None
     try:
         graph_file, text = out / "graph.svg", graph.to_svg()

@@ -140,6 +140,8 @@ def test_training_learns_and_is_reproducible(tmp_path):
 
 def test_without_graphviz_the_graph_is_written_as_dot_text(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no 'dot' on PATH
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "graph.svg").write_text("from an earlier run")
     stream = io.StringIO()
     result = run_demo(steps=2, out=tmp_path / "out", stream=stream)
     assert result.files["graph"] == tmp_path / "out" / "graph.dot"
@@ -150,10 +152,12 @@ def test_without_graphviz_the_graph_is_written_as_dot_text(tmp_path, monkeypatch
 
 def test_without_matplotlib_the_plots_are_skipped_with_a_message(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
+    for stale in ("decision_boundary.png", "loss_curve.png", "graph.dot", "graph.svg"):
+        (tmp_path / stale).write_text("from an earlier run")
     stream = io.StringIO()
     result = run_demo(steps=2, out=tmp_path, stream=stream)
     assert set(result.files) == {"graph"}
-    assert not list(tmp_path.glob("*.png"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [result.files["graph"].name]
     assert "matplotlib is not installed" in stream.getvalue()
     assert "pip install" in stream.getvalue()
 
