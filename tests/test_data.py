@@ -221,6 +221,10 @@ def test_mnist_rejects_damaged_or_wrong_files(mnist_dir):
     target.write_bytes(b"\x00\x00\x08\x03\x00")
     with pytest.raises(ValueError, match="header"):
         data.mnist(root)
+    # 2**31 * 2**31 * 4 elements wrap to 0 in int64: still the size error, not numpy's.
+    target.write_bytes(b"\x00\x00\x08\x03" + np.array([2**31, 2**31, 4], ">u4").tobytes())
+    with pytest.raises(ValueError, match=r"shape \(2147483648, 2147483648, 4\).*truncated"):
+        data.mnist(root)
     target.write_bytes(gzip.compress(good)[:-10])
     with pytest.raises(ValueError, match="damaged gzip"):
         data.mnist(root)

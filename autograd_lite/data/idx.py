@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import zlib
 from pathlib import Path
@@ -73,7 +74,7 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     if len(raw) < header:
         raise ValueError(f"read_idx: {str(path)!r} is truncated inside its header")
     shape = tuple(int(d) for d in np.frombuffer(raw, ">u4", count=ndim, offset=4))
-    expected = header + dtype.itemsize * int(np.prod(shape))
+    expected = header + dtype.itemsize * math.prod(shape)  # Python ints: no int64 overflow
     if len(raw) != expected:
         raise ValueError(
             f"read_idx: {str(path)!r} holds {len(raw)} bytes, but its header declares shape "
