@@ -399,6 +399,26 @@ def test_upstream_gradients_take_both_signs():
     assert (g > 0).any() and (g < 0).any()
 
 
+def test_lattice_values_stay_inside_their_interval():
+    # -34 * 0.05 is -1.7000000000000002 in floating point: the ends are clipped back.
+    domain = ags.lattice(0.05, within=ags.interval(-1.7, 1.7))
+    assert find(domain.elements(), lambda v: v < -1.69) == -1.7
+    assert find(domain.elements(), lambda v: v > 1.69) == 1.7
+
+
+def test_lattice_too_fine_for_the_dtype_is_rejected():
+    # float16 values near 2 are 0.00195 apart: a gap of 0.003 could round two values together.
+    too_fine = ags.distinct(gap=0.003, within=ags.interval(-2.0, 2.0))
+    with pytest.raises(ValueError, match=r"arrays: step 0.003 .*float16.*step above 0.00390625"):
+        ags.arrays((5,), dtype=np.float16, domain=too_fine)
+    ags.arrays((5,), dtype=np.float32, domain=too_fine)  # fine in float32
+
+
+@given(ags.arrays((20,), dtype=np.float16, domain=ags.distinct(0.01, ags.interval(-2.0, 2.0))))
+def test_distinct_float16_values_never_tie(x):  # 0.01 is not exact in float16, yet wide enough
+    assert len(np.unique(x)) == x.size
+
+
 def test_bad_domains_are_rejected():
     with pytest.raises(ValueError, match="Domain: need non-empty intervals"):
         ags.interval(1.0, 0.0)

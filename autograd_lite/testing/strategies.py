@@ -93,7 +93,8 @@ class Domain:
         k_hi = math.floor((hi - offset) / step)
         if k_lo > k_hi:
             return None  # no lattice point in this segment
-        return st.integers(k_lo, k_hi).map(lambda k: offset + k * step)
+        # Clipped: offset + k * step may round just past an end (-34 * 0.05 < -1.7).
+        return st.integers(k_lo, k_hi).map(lambda k: min(max(offset + k * step, lo), hi))
 
     def elements(self) -> st.SearchStrategy[float]:
         """A strategy for single (Python float) values of the domain."""
@@ -175,6 +176,7 @@ def arrays(
 
     ``shape`` is a tuple, a strategy for shapes, or None for :func:`shapes` (``shape_kwargs``
     go there). Values are drawn in float64 and cast, so lattice values stay exact in float32.
+    A lattice step too fine for ``dtype`` (ties after the cast) is a ValueError.
 
     >>> arrays((2, 3), domain=positive()).example().shape
     (2, 3)
@@ -185,6 +187,16 @@ def arrays(
     out_dtype = np.dtype(dtype)
     if out_dtype.kind != "f":
         raise TypeError(f"arrays: dtype must be floating, got {out_dtype}")
+    if dom.step is not None:
+        # Lattice values a step apart must stay apart after the cast (no ties in float16).
+        largest = max(abs(v) for segment in dom.segments for v in segment)
+        resolution = 2 * float(np.spacing(out_dtype.type(largest)))
+        if not dom.step > resolution:
+            raise ValueError(
+                f"arrays: step {dom.step:g} of the domain is too fine for {out_dtype}: its "
+                f"values up to {largest:g} in magnitude need a step above {resolution:g}, or "
+                "neighbouring values could round to the same number"
+            )
     return hnp.arrays(np.float64, shape, elements=dom.elements(), unique=dom.unique).map(
         lambda a: a.astype(out_dtype)
     )
