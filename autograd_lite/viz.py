@@ -215,7 +215,8 @@ def _values(a: np.ndarray) -> list[str]:
         return [f"{a.size} values"]
     f = a.astype(np.float64, copy=False)
     with np.errstate(all="ignore"):
-        return [f"min={_num(f.min())} max={_num(f.max())} mean={_num(f.mean())}"]
+        mean = np.sum(f / f.size)  # not f.mean(): its sum overflows for values near 1.8e308
+        return [f"min={_num(f.min())} max={_num(f.max())} mean={_num(mean)}"]
 
 
 def _grad_summary(g: np.ndarray, shape: tuple[int, ...]) -> str:
@@ -233,6 +234,8 @@ def _describe_value(v: object) -> str:
         return f"array{tuple(v.shape)} {v.dtype}"
     if isinstance(v, float | np.floating):
         return _num(float(v))
+    if isinstance(v, np.generic):
+        v = v.item()  # 0, not np.int64(0)
     text = repr(v)
     return text if len(text) <= 40 else text[:37] + "..."
 

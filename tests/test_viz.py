@@ -242,6 +242,15 @@ def test_show_values_prints_small_arrays_and_summarises_large_ones():
     assert "min=0 max=99 mean=49.5" in src
     assert "20 values" in draw_graph(ag.tensor(np.ones(20, complex)), show_values=True).source
     assert "[3. , 4.5]" not in draw_graph(ag.sum(small)).source
+    huge = draw_graph(ag.tensor(np.full(20, 1.5e308)), show_values=True).source
+    assert "min=1.5e+308 max=1.5e+308 mean=1.5e+308" in huge  # no overflow in the mean
+
+
+def test_numpy_scalar_arguments_print_as_plain_numbers():
+    x = ag.tensor(np.ones((2, 3)), requires_grad=True)
+    assert "axis=0\\nkeepdims=False" in draw_graph(ag.sum(x, axis=np.int64(0))).source
+    assert "index=1" in draw_graph(ag.getitem(x, np.intp(1))).source
+    assert "keepdims=True" in draw_graph(ag.sum(x, axis=1, keepdims=np.bool_(True))).source
 
 
 def test_a_freed_graph_is_drawn_up_to_the_freed_op():
