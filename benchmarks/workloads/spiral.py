@@ -20,23 +20,16 @@ SIZES = (2, 100, N_CLASSES)
 REG, LR = 1e-3, 1.0
 
 
-def spiral_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """The CS231n spiral: 100 points per class, radius 0..1, angle noise 0.2."""
-    rng = np.random.default_rng(seed)
-    X = np.zeros((N_PER_CLASS * N_CLASSES, 2))
-    y = np.zeros(N_PER_CLASS * N_CLASSES, dtype=np.int64)
-    for j in range(N_CLASSES):
-        ix = slice(N_PER_CLASS * j, N_PER_CLASS * (j + 1))
-        r = np.linspace(0.0, 1, N_PER_CLASS)
-        t = np.linspace(j * 4, (j + 1) * 4, N_PER_CLASS) + rng.standard_normal(N_PER_CLASS) * 0.2
-        X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
-        y[ix] = j
-    return X, y
-
-
 def spiral_problem() -> tuple[np.ndarray, np.ndarray, list]:
-    """Spiral data and the CS231n init (0.01 * randn weights, zero biases)."""
-    X, y = spiral_data()
+    """The spiral data and the CS231n init (0.01 * randn weights, zero biases).
+
+    The data is ``autograd_lite.data.spiral`` with seed 0, imported here rather than at the top:
+    every worker imports this module, and the torch-only memory workers must not load
+    autograd_lite.
+    """
+    from autograd_lite.data import spiral
+
+    X, y = spiral(N_PER_CLASS, N_CLASSES, seed=0)
     return X, y, init_params(SIZES, "float64", seed=1, scale=0.01)
 
 
