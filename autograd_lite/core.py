@@ -626,7 +626,7 @@ class Op:
         """The op's non-tensor arguments, for display (graph drawings, error messages)."""
         args = {k: getattr(self, k) for k in self._params if hasattr(self, k)}
         extra = getattr(self, "__dict__", {})
-        args.update((k, v) for k, v in extra.items() if not k.startswith("_") and k != "saved")
+        args.update((k, v) for k, v in extra.items() if not k.startswith("_"))
         return args
 
     def __repr__(self) -> str:
@@ -642,9 +642,12 @@ class Op:
             return apply_binary(self, *inputs)
         if not any(isinstance(x, Tensor) for x in inputs):
             return self.forward(*inputs)
-        y = self.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
+        y = np.asarray(self.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs]))
         needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
-        return _finish(self, inputs, needs, y)
+        recording = _state.recording
+        if True in needs and recording is not None:
+            return _record(self, inputs, needs, y, recording)
+        return _unrecorded(self, inputs, y)
 
 
 # The hot path of every op, unrolled for one and two inputs. Built-in op functions call
@@ -686,15 +689,6 @@ def apply_binary(op: Op, a: Any, b: Any) -> Any:
         if recording is not None:
             return _record(op, (a, b), _NEEDS2[ra][rb], y, recording)
     return _unrecorded(op, (a, b), y)
-
-
-def _finish(op: Op, inputs: tuple[Any, ...], needs: tuple[bool, ...], y: Any) -> Tensor:
-    if type(y) is not np.ndarray:
-        y = np.asarray(y)
-    recording = _state.recording
-    if True in needs and recording is not None:
-        return _record(op, inputs, needs, y, recording)
-    return _unrecorded(op, inputs, y)
 
 
 def _unrecorded(op: Op, inputs: tuple[Any, ...], y: np.ndarray) -> Tensor:
@@ -810,16 +804,14 @@ def _as_root_grad(out: Tensor, g: Any, create_graph: bool) -> Any:
             )
         g = np.ones_like(out.data)
     elif isinstance(g, Tensor):
-        if g.shape != out.shape:
-            raise ValueError(f"backward: grad has shape {g.shape} but the output has {out.shape}")
         if not create_graph:
             g = g.data
         elif g.dtype != out.dtype:
             g = g.astype(out.dtype)
     else:
         g = np.asarray(g)
-        if g.shape != out.shape:
-            raise ValueError(f"backward: grad has shape {g.shape} but the output has {out.shape}")
+    if g.shape != out.shape:
+        raise ValueError(f"backward: grad has shape {g.shape} but the output has {out.shape}")
     if np.dtype(g.dtype).kind not in "fciub":
         raise TypeError(f"backward: grad must be numeric, got dtype {g.dtype}")
     if not isinstance(g, Tensor):
@@ -1100,29 +1092,26 @@ def grad(
     capture: dict[Tensor, Any] = {x: None for x in ins}
     keep = create_graph if retain_graph is None else retain_graph
     only = _on_paths(outs, capture)  # what must run; unused inputs are known before anything runs
-    for i, x in enumerate(ins):
-        if x not in only and not allow_unused:
-            raise RuntimeError(
-                f"grad: input {i} (shape {x.shape}) was not used to compute the outputs; "
-                f"pass allow_unused=True to get None for it"
-            )
+    if not allow_unused:
+        _refuse_unused(ins, only)
     _backward(outs, gouts, keep, create_graph, capture, only)
+    if not allow_unused:  # reachable, yet no gradient arrived (a backward returned None)
+        _refuse_unused(ins, {x for x in ins if capture[x] is not None})
     result: list[Tensor | None] = []
     handed: set[int] = set()
-    for i, x in enumerate(ins):
+    for x in ins:
         g = capture[x]
         if g is not None and id(g) in handed:  # the same input twice: a copy each time
             g = g * 1 if isinstance(g, Tensor) else g.copy()
         handed.add(id(g))
-        if g is None:
-            if not allow_unused:
-                raise RuntimeError(
-                    f"grad: input {i} (shape {x.shape}) was not used to compute the outputs; "
-                    f"pass allow_unused=True to get None for it"
-                )
-            result.append(None)
-        elif isinstance(g, Tensor):
-            result.append(g)
-        else:
-            result.append(Tensor(g.copy() if g.base is not None else g))
+        result.append(g if g is None or isinstance(g, Tensor) else Tensor(g))
     return tuple(result)
+
+
+def _refuse_unused(ins: Sequence[Tensor], used: Any) -> None:
+    for i, x in enumerate(ins):
+        if x not in used:
+            raise RuntimeError(
+                f"grad: input {i} (shape {x.shape}) was not used to compute the outputs; "
+                f"pass allow_unused=True to get None for it"
+            )
