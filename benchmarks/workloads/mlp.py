@@ -214,6 +214,21 @@ def nn_loss(model: Any, cross_entropy: Any, total: Any, X: Any, y: Any, reg: flo
     return loss
 
 
+def optimizer_side(
+    opt: Any, loss_fn: Callable[[], Any], arrays: Callable[[Any], dict[str, np.ndarray]]
+) -> Side:
+    """A training step through an optimizer object, the same for both libraries' ``.nn`` sides."""
+
+    def step() -> Any:
+        opt.zero_grad()
+        loss = loss_fn()
+        loss.backward()
+        opt.step()
+        return loss
+
+    return Side(step, arrays)
+
+
 def ag_nn_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float) -> Side:
     """autograd_lite.nn: Sequential(Linear, ReLU, ...), F.cross_entropy, optim.SGD."""
     nn = importlib.import_module("autograd_lite.nn")
@@ -226,15 +241,11 @@ def ag_nn_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, 
     model = nn.Sequential(*layers[:-1])
     opt = optim.SGD(model.parameters(), lr=lr)
     Xt = ag.tensor(X)
-
-    def step() -> Any:
-        opt.zero_grad()
-        loss = nn_loss(model, nn.functional.cross_entropy, ag.sum, Xt, y, reg)
-        loss.backward()
-        opt.step()
-        return loss
-
-    return Side(step, lambda loss: nn_arrays(loss, list(model[0::2]), lambda t: t.data))
+    return optimizer_side(
+        opt,
+        lambda: nn_loss(model, nn.functional.cross_entropy, ag.sum, Xt, y, reg),
+        lambda loss: nn_arrays(loss, list(model[0::2]), lambda t: t.data),
+    )
 
 
 def torch_nn_side(
@@ -252,15 +263,11 @@ def torch_nn_side(
     model = nn.Sequential(*layers[:-1])
     opt = torch.optim.SGD(model.parameters(), lr=lr)
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-
-    def step() -> Any:
-        opt.zero_grad()
-        loss = nn_loss(model, nn.functional.cross_entropy, torch.sum, Xt, yt, reg)
-        loss.backward()
-        opt.step()
-        return loss
-
-    return Side(step, lambda loss: nn_arrays(loss, list(model[0::2]), lambda t: t.detach().numpy()))
+    return optimizer_side(
+        opt,
+        lambda: nn_loss(model, nn.functional.cross_entropy, torch.sum, Xt, yt, reg),
+        lambda loss: nn_arrays(loss, list(model[0::2]), lambda t: t.detach().numpy()),
+    )
 
 
 def training_sides(
