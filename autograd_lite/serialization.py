@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import Tensor
+from . import core
 
 __all__ = ["load", "save"]
 
@@ -48,8 +48,7 @@ def _encode(
     value: Any, keypath: tuple[str | int, ...], arrays: dict[str, np.ndarray], open_ids: set[int]
 ) -> Any:
     """The JSON node for ``value``; its arrays go into ``arrays`` under flattened keys."""
-    if isinstance(value, Tensor):
-        value = value.data
+    value = core.value(value)  # a Tensor is stored as its array
     # Before the Python scalars: np.float64 is a float, and must come back as np.float64.
     if isinstance(value, np.ndarray | np.generic):
         array = np.asarray(value)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Tensor
+from ..core import Tensor, value
 
 __all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "random_split"]
 
@@ -42,7 +42,7 @@ class Dataset:
 
 
 def _as_array(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return np.asarray(value(x))
 
 
 class TensorDataset(Dataset):

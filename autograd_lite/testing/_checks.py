@@ -42,7 +42,7 @@ def _is_checked(x: Any) -> bool:
 
 def _float64_copy(x: Any) -> Any:
     """Floating data becomes a float64 copy (Tensors stay Tensors); other values pass as-is."""
-    data = x.data if isinstance(x, ag.Tensor) else x
+    data = ag.value(x)
     if isinstance(data, np.ndarray):
         data = data.astype(np.float64) if data.dtype.kind == "f" else data.copy()
         return ag.tensor(data) if isinstance(x, ag.Tensor) else data
