@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Tensor, value
+from .datasets import _check_count
 
 __all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "random_split"]
 
@@ -214,10 +215,7 @@ class DataLoader:
         drop_last: bool = False,
         seed: Seed = None,
     ) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer):
-            raise TypeError(f"DataLoader: batch_size must be an int, got {batch_size!r}")
-        if batch_size <= 0:
-            raise ValueError(f"DataLoader: batch_size must be >= 1, got {batch_size}")
+        _check_count("DataLoader", "batch_size", batch_size, 1)
         self.dataset = _as_dataset(dataset_or_arrays, "DataLoader")
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
