@@ -62,6 +62,19 @@ def numpy_side(X: np.ndarray, y: np.ndarray, params: list, v: list) -> Side:
     return Side(step, lambda hv: hv_arrays(param_names(params), hv))
 
 
+def graph_hvp(grad: Any, total: Any, loss: Any, ps: list, vs: list) -> Any:
+    """The Hessian-vector product by reverse over reverse, written once for both libraries.
+
+    ``grad`` and ``total`` are the library's grad and sum; the result is the gradient of
+    ``<d loss / d ps, vs>`` with respect to ``ps``.
+    """
+    grads = grad(loss, ps, create_graph=True)
+    dot = total(grads[0] * vs[0])
+    for g, d in zip(grads[1:], vs[1:]):
+        dot = dot + total(g * d)
+    return grad(dot, ps)
+
+
 def ag_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, v: list) -> Side:
     Xt = ag.tensor(X)
     ps = [ag.tensor(p, requires_grad=True) for p in params]
@@ -70,11 +83,7 @@ def ag_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, v: list) -> Sid
 
     def step() -> Any:
         loss = graph_loss(ag.relu, ag.softmax_cross_entropy, ag.sum, Xt, y, layers, REG)
-        grads = ag.grad(loss, ps, create_graph=True)
-        dot = ag.sum(grads[0] * vs[0])
-        for g, d in zip(grads[1:], vs[1:]):
-            dot = dot + ag.sum(g * d)
-        return ag.grad(dot, ps)
+        return graph_hvp(ag.grad, ag.sum, loss, ps, vs)
 
     return Side(step, lambda hv: hv_arrays(param_names(ps), [h.data for h in hv]))
 
@@ -88,11 +97,7 @@ def torch_side(torch: Any, X: np.ndarray, y: np.ndarray, params: list, v: list) 
 
     def step() -> Any:
         loss = graph_loss(torch.relu, cross_entropy, torch.sum, Xt, yt, layers, REG)
-        grads = torch.autograd.grad(loss, ps, create_graph=True)
-        dot = torch.sum(grads[0] * vs[0])
-        for g, d in zip(grads[1:], vs[1:]):
-            dot = dot + torch.sum(g * d)
-        return torch.autograd.grad(dot, ps)
+        return graph_hvp(torch.autograd.grad, torch.sum, loss, ps, vs)
 
     return Side(step, lambda hv: hv_arrays(param_names(ps), [h.numpy() for h in hv]))
 
