@@ -31,6 +31,7 @@ from autograd_lite.creation import as_rng
 from autograd_lite.nn.init import RNGLike
 from autograd_lite.nn.layer_ops import _shape, avg_pool2d, conv2d, linear, max_pool2d
 from autograd_lite.ops import leaky_relu, relu, sigmoid, tanh
+from autograd_lite.ops.losses import _check_reduction
 
 __all__ = [
     "avg_pool2d",
@@ -49,13 +50,6 @@ __all__ = [
     "softmax",
     "tanh",
 ]
-
-_REDUCTIONS = ("mean", "sum", "none")
-
-
-def _check_reduction(fn: str, reduction: str) -> None:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{fn}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 
 def softmax(x: Any, dim: int = -1) -> Any:

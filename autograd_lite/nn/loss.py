@@ -13,6 +13,7 @@ import numpy as np
 from autograd_lite.core import value
 from autograd_lite.nn import functional as F
 from autograd_lite.nn.module import Module
+from autograd_lite.ops.losses import _check_reduction
 
 __all__ = ["BCEWithLogitsLoss", "CrossEntropyLoss", "MSELoss", "NLLLoss"]
 
@@ -20,7 +21,7 @@ __all__ = ["BCEWithLogitsLoss", "CrossEntropyLoss", "MSELoss", "NLLLoss"]
 class _Loss(Module):
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        F._check_reduction(type(self).__name__, reduction)
+        _check_reduction(type(self).__name__, reduction)
         self.reduction = reduction
 
     def extra_repr(self) -> str:
