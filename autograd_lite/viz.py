@@ -351,13 +351,12 @@ def build_graph(
             nodes.append(VizNode(ids[pos], "op", "op", (obj.name, *args, *freed), obj.scope))
 
     edges: list[tuple[str, str, str]] = []
-    cut_heads: list[str] = []
+    cut_heads: dict[str, None] = {}  # an ordered set: one "more" edge per head, in edge order
     for tail, head, arg in raw_edges:
         if head >= kept:
             continue
         if tail >= kept:
-            if ids[head] not in cut_heads:
-                cut_heads.append(ids[head])
+            cut_heads[ids[head]] = None
             continue
         edges.append((ids[tail], ids[head], "" if arg < 0 else str(arg)))
     if kept < len(order):
