@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -15,11 +16,12 @@ from autograd_lite.nn.parameter import Parameter
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
 
 
-def _normalize(x: Any, axes: tuple[int, ...], eps: float) -> Any:
-    """``(x - mean) / sqrt(var + eps)`` over ``axes`` (biased variance), and that variance."""
-    centered = x - x.mean(axis=axes, keepdims=True)
+def _normalize(x: Any, axes: tuple[int, ...], eps: float) -> tuple[Any, Any, Any]:
+    """``(x - mean) / sqrt(var + eps)`` over ``axes`` (biased variance), that mean and variance."""
+    mean = x.mean(axis=axes, keepdims=True)
+    centered = x - mean
     var = (centered * centered).mean(axis=axes, keepdims=True)
-    return centered * (var + eps) ** -0.5, var
+    return centered * (var + eps) ** -0.5, mean, var
 
 
 class _BatchNorm(Module):
@@ -80,15 +82,15 @@ class _BatchNorm(Module):
         axes = (0, *range(2, len(shape)))
         bshape = (1, self.num_features) + (1,) * (len(shape) - 2)
         if self.training or not self.track_running_stats:
-            n = int(np.prod([shape[a] for a in axes]))
+            n = math.prod(shape[a] for a in axes)
             if n < 2:
                 raise ValueError(
                     f"{name}: need more than 1 value per channel in training mode, got input "
                     f"shape {shape}"
                 )
-            y, var = _normalize(x, axes, self.eps)
+            y, mean, var = _normalize(x, axes, self.eps)
             if self.training and self.track_running_stats:
-                self._update_running_stats(value(x).mean(axis=axes), value(var).reshape(-1), n)
+                self._update_running_stats(value(mean).reshape(-1), value(var).reshape(-1), n)
         else:
             mean = self.running_mean.reshape(bshape)
             inv = 1.0 / np.sqrt(self.running_var.reshape(bshape) + self.eps)
@@ -196,7 +198,7 @@ class LayerNorm(Module):
                 f"LayerNorm: input shape {_shape(x)} does not end with normalized_shape "
                 f"{self.normalized_shape}"
             )
-        y, _ = _normalize(x, tuple(range(-k, 0)), self.eps)
+        y, _, _ = _normalize(x, tuple(range(-k, 0)), self.eps)
         if self.weight is not None:
             y = y * self.weight
         if self.bias is not None:
