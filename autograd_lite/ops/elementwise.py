@@ -63,7 +63,6 @@ class _Binary(Op):
 
 class Add(_Binary):
     __slots__ = ()
-    name = "add"
     reads_inputs = False
     reads_output = False
     ufunc = np.add
@@ -74,7 +73,6 @@ class Add(_Binary):
 
 class Subtract(_Binary):
     __slots__ = ()
-    name = "subtract"
     reads_inputs = False
     reads_output = False
     ufunc = np.subtract
@@ -85,7 +83,6 @@ class Subtract(_Binary):
 
 class Multiply(_Binary):
     __slots__ = ()
-    name = "multiply"
     reads_output = False
     ufunc = np.multiply
 
@@ -96,7 +93,6 @@ class Multiply(_Binary):
 
 class Divide(_Binary):
     __slots__ = ()
-    name = "divide"
     ufunc = np.true_divide
 
     def backward(self, g, y, a, b):
@@ -108,7 +104,6 @@ class Power(_Binary):
     """``a ** b``; the exponent's gradient ``y log a`` is taken as 0 where the base is 0."""
 
     __slots__ = ()
-    name = "power"
     ufunc = np.power
 
     def backward(self, g, y, a, b):
@@ -124,7 +119,6 @@ class Power(_Binary):
 
 class Negative(Op):
     __slots__ = ()
-    name = "negative"
     reads_inputs = False
     reads_output = False
 
@@ -137,7 +131,6 @@ class Negative(Op):
 
 class Exp(Op):
     __slots__ = ()
-    name = "exp"
     reads_inputs = False
 
     def forward(self, x):
@@ -151,7 +144,6 @@ class Log(Op):
     """Natural log; as numpy: log(0) = -inf, log(<0) = nan (with numpy's warning)."""
 
     __slots__ = ()
-    name = "log"
     reads_output = False
 
     def forward(self, x):
@@ -165,7 +157,6 @@ class Sqrt(Op):
     """Square root; as numpy: sqrt(0) = 0 with an infinite gradient there."""
 
     __slots__ = ()
-    name = "sqrt"
     reads_inputs = False
 
     def forward(self, x):
@@ -179,7 +170,6 @@ class Abs(Op):
     """Absolute value; abs'(0) = 0 (the subgradient PyTorch uses)."""
 
     __slots__ = ()
-    name = "abs"
     reads_output = False
 
     def forward(self, x):
@@ -191,7 +181,6 @@ class Abs(Op):
 
 class Sin(Op):
     __slots__ = ()
-    name = "sin"
     reads_output = False
 
     def forward(self, x):
@@ -203,7 +192,6 @@ class Sin(Op):
 
 class Cos(Op):
     __slots__ = ()
-    name = "cos"
     reads_output = False
 
     def forward(self, x):
@@ -215,7 +203,6 @@ class Cos(Op):
 
 class Tanh(Op):
     __slots__ = ()
-    name = "tanh"
     reads_inputs = False
 
     def forward(self, x):
@@ -229,7 +216,6 @@ class Sigmoid(Op):
     """Logistic sigmoid, computed as exp(-log(1 + exp(-x))): finite and accurate for any x."""
 
     __slots__ = ()
-    name = "sigmoid"
     reads_inputs = False
 
     def forward(self, x):
@@ -243,7 +229,6 @@ class Relu(Op):
     """max(x, 0); relu'(0) = 0, as PyTorch."""
 
     __slots__ = ()
-    name = "relu"
     reads_output = False
 
     def forward(self, x):
@@ -290,14 +275,12 @@ class _Extremum(_Binary):
 
 class Maximum(_Extremum):
     __slots__ = ()
-    name = "maximum"
     ufunc = np.maximum
     wins = np.greater
 
 
 class Minimum(_Extremum):
     __slots__ = ()
-    name = "minimum"
     ufunc = np.minimum
     wins = np.less
 
@@ -306,7 +289,6 @@ class Clip(Op):
     """Clip to [min, max]; the gradient passes where min <= x <= max (bounds included)."""
 
     __slots__ = ("min", "max")
-    name = "clip"
     reads_output = False
 
     def __init__(self, min: float | None, max: float | None) -> None:
@@ -332,7 +314,6 @@ class Where(Op):
     """Pick from ``a`` where ``condition`` holds, else from ``b`` (the condition is constant)."""
 
     __slots__ = ("_condition",)
-    name = "where"
     reads_inputs = False
     reads_output = False
 

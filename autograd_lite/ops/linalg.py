@@ -22,7 +22,6 @@ def _mT(x: Any) -> Any:
 
 class MatMul(Op):
     __slots__ = ()
-    name = "matmul"
 
     def forward(self, a, b):
         try:

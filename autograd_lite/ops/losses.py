@@ -106,8 +106,8 @@ class SoftmaxCrossEntropy(Op):
             g = g.transpose(tuple(np.argsort(np.r_[np.delete(np.arange(ndim), axis), axis])))
         return g
 
-    def _target(self, dtype: np.dtype, rows: int, classes: int) -> tuple[np.ndarray, bool]:
-        """The target matrix q (M, C), and whether it is a plain one-hot (s_i = 1)."""
+    def _target(self, dtype: np.dtype, rows: int, classes: int) -> np.ndarray:
+        """The target matrix q (M, C): one-hot rows in the plain case, where s_i = 1."""
         eps, w = self.label_smoothing, self._weight
         if self._labels is not None:
             labels = self._labels.reshape(-1)
@@ -119,11 +119,11 @@ class SoftmaxCrossEntropy(Op):
                 q += (eps / classes) * (w if w is not None else 1.0)
             if keep is not None:
                 q[~keep] = 0.0
-            return q, (w is None and not eps and keep is None)
+            return q
         t = self._rows(self._probs).astype(dtype, copy=False)
         if eps:
             t = (1.0 - eps) * t + eps / classes
-        return (t * w if w is not None else t), False
+        return t * w if w is not None else t
 
     def _count(self, rows: int) -> float:
         if self.reduction != "mean":
@@ -148,7 +148,7 @@ class SoftmaxCrossEntropy(Op):
             labels = self._labels.reshape(-1)
             per_row = log_s[:, 0] - z[np.arange(rows), labels]
         else:
-            per_row = -(self._target(x.dtype, rows, classes)[0] * (z - log_s)).sum(1)
+            per_row = -(self._target(x.dtype, rows, classes) * (z - log_s)).sum(1)
         self._denominator = self._count(rows)
         if self.reduction == "none":
             return per_row.reshape(self._batch_shape(x.shape))
@@ -162,13 +162,13 @@ class SoftmaxCrossEntropy(Op):
         x2 = self._rows(x)
         rows, classes = x2.shape
         # Under create_graph the softmax must be a differentiable function of x.
-        p = self.saved if isinstance(x2, np.ndarray) and self.saved is not None else softmax(x2)
+        p = self.saved if isinstance(x2, np.ndarray) else softmax(x2)
         if self._plain and isinstance(p, np.ndarray):  # the textbook case: p - onehot, in place
             d = p.copy()
             d[np.arange(rows), self._labels.reshape(-1)] -= 1.0
         else:
-            q, onehot = self._target(value(x).dtype, rows, classes)
-            d = p - q if onehot else p * q.sum(axis=1, keepdims=True) - q
+            q = self._target(value(x).dtype, rows, classes)
+            d = p - q if self._plain else p * q.sum(axis=1, keepdims=True) - q
         if self.reduction == "none":
             scale = g.reshape((-1, 1))
         else:

@@ -35,6 +35,13 @@ def normalize_axes(axis: Axis, ndim: int, op: str, shape: tuple[int, ...]) -> tu
     return tuple(sorted(out))
 
 
+def _finite_max(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """The max over ``axes`` (kept), with non-finite maxima replaced by 0: the shift that makes
+    exp(x - shift) safe without turning an all -inf or +inf slice into NaN."""
+    m = np.max(x, axis=axes, keepdims=True)
+    return np.where(np.isfinite(m), m, 0)
+
+
 def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
@@ -59,7 +66,6 @@ class _Reduction(Op):
 
 class Sum(_Reduction):
     __slots__ = ()
-    name = "sum"
     reads_inputs = False
     reads_output = False
 
@@ -72,7 +78,6 @@ class Sum(_Reduction):
 
 class Mean(_Reduction):
     __slots__ = ()
-    name = "mean"
     reads_inputs = False
     reads_output = False
 
@@ -106,13 +111,11 @@ class _Extreme(_Reduction):
 
 class Max(_Extreme):
     __slots__ = ()
-    name = "max"
     reduce = staticmethod(np.max)
 
 
 class Min(_Extreme):
     __slots__ = ()
-    name = "min"
     reduce = staticmethod(np.min)
 
 
@@ -120,20 +123,17 @@ class Logsumexp(_Reduction):
     """log(sum(exp(x))) computed with the max shifted out: finite for any finite input."""
 
     __slots__ = ()
-    name = "logsumexp"
 
     def forward(self, x):
         axes = self._setup(x)
-        m = np.max(x, axis=axes, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0)
+        m = _finite_max(x, axes)
         out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
         return out if self.keepdims else out.reshape(np.delete(x.shape, axes))
 
     def backward(self, g, y, x):
         # softmax(x), computed from x shifted by its max (a constant: softmax ignores shifts)
         # rather than as exp(x - y), which would carry y's rounding error into every entry.
-        shift = np.max(value(x), axis=self._axes, keepdims=True)
-        z = x - np.where(np.isfinite(shift), shift, 0)
+        z = x - _finite_max(value(x), self._axes)
         return self._grad_kept(g, x) * exp(z - logsumexp(z, axis=self._axes, keepdims=True))
 
 
@@ -153,7 +153,6 @@ class Softmax(_AlongAxis):
     """exp(x) / sum(exp(x)) along ``axis``, with the max shifted out for stability."""
 
     __slots__ = ()
-    name = "softmax"
     reads_inputs = False
 
     def forward(self, x):

@@ -34,7 +34,6 @@ def _ints(op: str, what: str, values: Sequence[Any]) -> tuple[int, ...]:
 
 class Reshape(Op):
     __slots__ = ("shape",)
-    name = "reshape"
     reads_inputs = False
     reads_output = False
 
@@ -56,7 +55,6 @@ class Reshape(Op):
 
 class Transpose(Op):
     __slots__ = ("axes",)
-    name = "transpose"
     reads_inputs = False
     reads_output = False
 
@@ -102,7 +100,6 @@ class ExpandDims(Op):
 
 class Squeeze(Op):
     __slots__ = ("axis",)
-    name = "squeeze"
     reads_inputs = False
     reads_output = False
 
@@ -166,7 +163,6 @@ class _Join(Op):
 
 class Concatenate(_Join):
     __slots__ = ()
-    name = "concatenate"
     join = staticmethod(np.concatenate)
 
     def backward(self, g, y, *xs):
@@ -181,7 +177,6 @@ class Concatenate(_Join):
 
 class Stack(_Join):
     __slots__ = ()
-    name = "stack"
     join = staticmethod(np.stack)
 
     def backward(self, g, y, *xs):
@@ -216,7 +211,6 @@ class GetItem(Op):
     """``x[index]``, basic or advanced; repeated indices accumulate their gradients."""
 
     __slots__ = ("index",)
-    name = "getitem"
     reads_inputs = False
     reads_output = False
 
@@ -260,7 +254,6 @@ class IndexAdd(Op):
 
 class AsType(Op):
     __slots__ = ("dtype",)
-    name = "astype"
     reads_inputs = False
     reads_output = False
 
