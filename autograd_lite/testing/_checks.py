@@ -203,10 +203,6 @@ def _fail(message: str, raise_exception: bool) -> bool:
     return False
 
 
-def _signed(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    return rng.standard_normal(shape)
-
-
 def _unit(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     u = rng.standard_normal(shape)
     norm = np.sqrt(np.sum(u * u))
@@ -307,7 +303,10 @@ def _dtype_problem(call: _Call, rng: np.random.Generator) -> str | None:
         return None
     leaves = call.leaves(call.x0, call.dtypes)
     outs = call.outputs(leaves)
-    vs = [_signed(rng, o.shape).astype(o.dtype) if f else None for o, f in zip(outs, call.floating)]
+    vs = [
+        rng.standard_normal(o.shape).astype(o.dtype) if f else None
+        for o, f in zip(outs, call.floating)
+    ]
     for j, g in enumerate(_vjp(leaves, outs, vs)):
         if g is not None and g.dtype != call.dtypes[j]:
             return (
@@ -330,7 +329,8 @@ def _cheap_checks(call: _Call, rng: np.random.Generator) -> str | None:
         if isinstance(a, (np.ndarray, ag.Tensor))
     }
     v1, v2 = (
-        [_signed(rng, o.shape) if f else None for o, f in zip(outs, call.floating)] for _ in "12"
+        [rng.standard_normal(o.shape) if f else None for o, f in zip(outs, call.floating)]
+        for _ in "12"
     )
     saved = [None if v is None else v.copy() for v in v1]
     g1 = _vjp(leaves, outs, v1)
@@ -574,7 +574,7 @@ def gradgradcheck(
     call = _Call(fn, inputs, "gradgradcheck")
     if grad_outputs is None:
         rng = np.random.default_rng(seed)
-        vs = [_signed(rng, o.shape) for o, f in zip(call.out0, call.floating) if f]
+        vs = [rng.standard_normal(o.shape) for o, f in zip(call.out0, call.floating) if f]
     else:
         vs = [np.asarray(v, dtype=np.float64) for v in grad_outputs]
     floating = [k for k, f in enumerate(call.floating) if f]

@@ -121,7 +121,6 @@ def explain(
     atol: float,
     rtol: float,
     one_sided: tuple[float, float] | None = None,
-    who: str = "gradcheck",
 ) -> str:
     """The failure message for the worst mismatch, with hints; bounded in length.
 
@@ -133,7 +132,7 @@ def explain(
     tol = atol + rtol * abs(n)
     total = m.analytical.size
     lines = [
-        f"{who}: d(output {m.output})/d(input {m.input}) is wrong in {m.count} of {total} "
+        f"gradcheck: d(output {m.output})/d(input {m.input}) is wrong in {m.count} of {total} "
         f"Jacobian entries (output shape {m.out_shape}, input shape {m.in_shape}).",
         f"  worst entry: output {m.output} at {index_str(m.worst_output, m.out_shape)}"
         f" w.r.t. input {m.input} at {index_str(m.worst_input, m.in_shape)}",
