@@ -37,7 +37,7 @@ _READ_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
 )
-_CONTAINERS = {"dict": dict, "list": list, "tuple": tuple}
+_CONTAINERS = {"list": list, "tuple": tuple}  # dicts are decoded on their own
 
 
 def _where(keypath: tuple[str | int, ...]) -> str:
