@@ -10,6 +10,7 @@ import numpy as np
 from autograd_lite.core import value
 from autograd_lite.nn import init
 from autograd_lite.nn.layer_ops import _shape
+from autograd_lite.nn.layers import _positive_int
 from autograd_lite.nn.module import Module
 from autograd_lite.nn.parameter import Parameter
 
@@ -41,8 +42,7 @@ class _BatchNorm(Module):
     ) -> None:
         super().__init__()
         name = type(self).__name__
-        if not isinstance(num_features, (int, np.integer)) or num_features < 1:
-            raise ValueError(f"{name}: num_features must be a positive int, got {num_features!r}")
+        _positive_int(name, num_features=num_features)
         if momentum is not None and not 0.0 <= momentum <= 1.0:
             raise ValueError(f"{name}: momentum must be in [0, 1] or None, got {momentum!r}")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
