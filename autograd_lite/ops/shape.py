@@ -224,7 +224,7 @@ class GetItem(Op):
             raise IndexError(f"getitem: bad index for a tensor of shape {x.shape}: {e}") from None
 
     def backward(self, g, y, x):
-        return index_add(g, self.index, np.shape(x))
+        return apply_unary(IndexAdd(self.index, np.shape(x)), g)
 
 
 class IndexAdd(Op):
@@ -237,7 +237,7 @@ class IndexAdd(Op):
     reads_output = False
 
     def __init__(self, index: Any, shape: Sequence[int]) -> None:
-        self.index = plain_index(index)
+        self.index = index  # already plain: index_add() and GetItem made it so
         self.shape = tuple(shape)
 
     def forward(self, g):
@@ -313,7 +313,7 @@ def getitem(x: Any, index: Any) -> Any:
 
 def index_add(g: Any, index: Any, shape: Sequence[int]) -> Any:
     """Zeros of ``shape`` with ``g`` added at ``index`` (repeats accumulate): getitem's adjoint."""
-    return apply_unary(IndexAdd(index, shape), g)
+    return apply_unary(IndexAdd(plain_index(index), shape), g)
 
 
 def astype(x: Any, dtype: Any) -> Any:
