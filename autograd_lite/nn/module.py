@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 import numpy as np
 
 from autograd_lite.core import Tensor, name_scope
-from autograd_lite.nn.parameter import Parameter, _mark_modified
+from autograd_lite.nn.parameter import Parameter, _mark_modified, _zero_grads
 
 __all__ = ["IncompatibleKeys", "Module", "ModuleDict", "ModuleList", "Sequential"]
 
@@ -249,11 +249,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget parameter gradients (``None``, PyTorch's default), or zero them in place."""
-        for p in self.parameters():
-            if set_to_none:
-                p.grad = None
-            elif p.grad is not None:
-                p.grad.data[...] = 0.0
+        _zero_grads(self.parameters(), set_to_none)
 
     # -- dtype ---------------------------------------------------------------------------------
 

@@ -21,6 +21,15 @@ def _mark_modified(tensors: Iterable[Tensor]) -> None:
         t.mark_modified()
 
 
+def _zero_grads(tensors: Iterable[Tensor], set_to_none: bool) -> None:
+    """``zero_grad`` of Module and Optimizer: drop the gradients, or zero them in place."""
+    for t in tensors:
+        if set_to_none:
+            t.grad = None
+        elif t.grad is not None:
+            t.grad.data[...] = 0.0
+
+
 class Parameter(Tensor):
     """A leaf Tensor that requires grad and that a :class:`Module` lists in ``parameters()``.
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite.core import Tensor, enable_grad, no_grad
-from autograd_lite.nn.parameter import _mark_modified
+from autograd_lite.nn.parameter import _mark_modified, _zero_grads
 
 __all__ = ["Optimizer"]
 
@@ -114,11 +114,7 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (``None``, PyTorch's default), or zero them in place."""
         for group in self.param_groups:
-            for p in group["params"]:
-                if set_to_none:
-                    p.grad = None
-                elif p.grad is not None:
-                    p.grad.data[...] = 0.0
+            _zero_grads(group["params"], set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return ``closure()`` if given."""
