@@ -32,10 +32,19 @@ def _ints(op: str, what: str, values: Sequence[Any]) -> tuple[int, ...]:
     return tuple(int(v) for v in values)
 
 
-class Reshape(Op):
-    __slots__ = ("shape",)
+class _SameElements(Op):
+    """An op that only changes the shape: its gradient is the upstream one in the input's shape."""
+
+    __slots__ = ()
     reads_inputs = False
     reads_output = False
+
+    def backward(self, g, y, x):
+        return g.reshape(np.shape(x))
+
+
+class Reshape(_SameElements):
+    __slots__ = ("shape",)
 
     def __init__(self, shape: Sequence[int]) -> None:
         self.shape = _ints("reshape", "shape", shape)
@@ -48,9 +57,6 @@ class Reshape(Op):
                 f"reshape: cannot reshape a tensor of shape {np.shape(x)} "
                 f"({np.size(x)} elements) into shape {self.shape}"
             ) from None
-
-    def backward(self, g, y, x):
-        return g.reshape(np.shape(x))
 
 
 class Transpose(Op):
@@ -77,11 +83,9 @@ class Transpose(Op):
         return g.transpose(tuple(np.argsort([a % g.ndim for a in self.axes])))
 
 
-class ExpandDims(Op):
+class ExpandDims(_SameElements):
     __slots__ = ("axis",)
     name = "expand_dims"
-    reads_inputs = False
-    reads_output = False
 
     def __init__(self, axis: int | tuple[int, ...]) -> None:
         self.axis = axis
@@ -94,14 +98,9 @@ class ExpandDims(Op):
                 f"expand_dims: bad axis {self.axis!r} for a tensor of shape {x.shape}: {e}"
             ) from None
 
-    def backward(self, g, y, x):
-        return g.reshape(np.shape(x))
 
-
-class Squeeze(Op):
+class Squeeze(_SameElements):
     __slots__ = ("axis",)
-    reads_inputs = False
-    reads_output = False
 
     def __init__(self, axis: int | tuple[int, ...] | None = None) -> None:
         self.axis = axis
@@ -114,9 +113,6 @@ class Squeeze(Op):
                 f"squeeze: cannot squeeze axis {self.axis!r} of a tensor of shape {x.shape} "
                 f"(only existing axes of length 1 can be squeezed)"
             ) from None
-
-    def backward(self, g, y, x):
-        return g.reshape(np.shape(x))
 
 
 class BroadcastTo(Op):
