@@ -11,7 +11,6 @@ never tie for maximum/minimum and distinct values for max/min/max_pool2d.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import autograd_lite as ag
+from autograd_lite.nn import functional as F
 from autograd_lite.testing import strategies as ags
 
 Shape = tuple[int, ...]
@@ -529,27 +529,21 @@ REGISTRY: list[OpCase] = [
         bce_reference,
         bce_example(),
     ),
+    # nn.functional's convolution and pooling ops
+    OpCase("conv2d", "conv2d", F.conv2d, conv2d_reference, conv2d_example()),
+    OpCase(
+        "max_pool2d",
+        "max_pool2d",
+        F.max_pool2d,
+        pool_reference(np.max, -np.inf),
+        pool_example(DISTINCT),
+    ),
+    OpCase(
+        "avg_pool2d",
+        "avg_pool2d",
+        F.avg_pool2d,
+        pool_reference(np.mean, 0.0),
+        pool_example(R),
+        linear=True,
+    ),
 ]
-
-# The nn helper's convolution and pooling ops, once autograd_lite.nn.functional exists.
-if importlib.util.find_spec("autograd_lite.nn.functional") is not None:
-    from autograd_lite.nn import functional as F
-
-    REGISTRY += [
-        OpCase("conv2d", "conv2d", F.conv2d, conv2d_reference, conv2d_example()),
-        OpCase(
-            "max_pool2d",
-            "max_pool2d",
-            F.max_pool2d,
-            pool_reference(np.max, -np.inf),
-            pool_example(DISTINCT),
-        ),
-        OpCase(
-            "avg_pool2d",
-            "avg_pool2d",
-            F.avg_pool2d,
-            pool_reference(np.mean, 0.0),
-            pool_example(R),
-            linear=True,
-        ),
-    ]

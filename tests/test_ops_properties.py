@@ -7,8 +7,6 @@
 - float32 backward close to float64 backward, and float32 kept throughout.
 """
 
-import importlib.util
-
 import numpy as np
 import pytest
 from hypothesis import given
@@ -41,9 +39,7 @@ def bound(case: OpCase, kwargs: dict) -> object:
 
 
 def test_every_public_op_is_in_the_registry():
-    public = CONTRACT_OPS | set(ops.__all__)
-    if importlib.util.find_spec("autograd_lite.nn.functional") is not None:
-        public |= NN_OPS
+    public = CONTRACT_OPS | set(ops.__all__) | NN_OPS
     missing = public - {case.op for case in REGISTRY}
     assert not missing, f"add OpCase entries to tests/op_registry.py for: {sorted(missing)}"
 
