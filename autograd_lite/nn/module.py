@@ -59,7 +59,7 @@ class Module:
     _parameters: dict[str, Parameter | None]
     _buffers: dict[str, np.ndarray | None]
     _modules: dict[str, Module]
-    _scope: str | None
+    _scope: name_scope | None  # one object, reused by every call (hot path)
 
     def __init__(self) -> None:
         # object.__setattr__: these exist before __setattr__ can register anything.
@@ -80,7 +80,7 @@ class Module:
         scope = self._scope
         if scope is None:
             return self.forward(*args, **kwargs)
-        with name_scope(scope):
+        with scope:
             return self.forward(*args, **kwargs)
 
     # -- registration --------------------------------------------------------------------------
@@ -130,7 +130,7 @@ class Module:
 
     def _set_scope(self, name: str) -> None:
         """Record the name ``__call__`` opens as this module's scope (its latest registration)."""
-        object.__setattr__(self, "_scope", name)
+        object.__setattr__(self, "_scope", name_scope(name))
 
     def __delattr__(self, name: str) -> None:
         for registry in self._registries():
@@ -486,7 +486,7 @@ class _Container(Module):
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
         if isinstance(value, Module) and self._scope is not None:
-            value._set_scope(f"{self._scope}.{name}")
+            value._set_scope(f"{self._scope.name}.{name}")
 
 
 class ModuleList(_Container):
