@@ -34,18 +34,23 @@ class OpCase:
     """One way of calling a public op.
 
     ``fn(*inputs, **kwargs)`` calls the op on Tensors; ``reference(*inputs, **kwargs)`` computes
-    the same with numpy alone. ``examples`` draws (float64 inputs, kwargs); every input is
+    the same with numpy alone; ``name`` is the op's, or the op's plus ``-variant`` when one op has
+    several entries. ``examples`` draws (float64 inputs, kwargs); every input is
     differentiable, constants (labels, conditions, indices) travel in kwargs. ``linear``: the
     op is linear in all inputs jointly. ``order``: the highest derivative order to check.
     """
 
     name: str
-    op: str
     fn: Callable[..., Any] = field(repr=False)
     reference: Callable[..., Any] = field(repr=False)
     examples: st.SearchStrategy[Example] = field(repr=False)
     linear: bool = False
     order: int = 2
+
+    @property
+    def op(self) -> str:
+        """The public op this entry calls."""
+        return self.name.partition("-")[0]
 
 
 def _ndim(shapes: tuple[Shape, ...]) -> int:
@@ -335,43 +340,29 @@ def _reduced(np_fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 REGISTRY: list[OpCase] = [
-    OpCase("add", "add", ag.add, np.add, with_kwargs(pair(R, R)), linear=True),
-    OpCase("subtract", "subtract", ag.subtract, np.subtract, with_kwargs(pair(R, R)), linear=True),
-    OpCase("multiply", "multiply", ag.multiply, np.multiply, with_kwargs(pair(R, R))),
-    OpCase("divide", "divide", ag.divide, np.divide, with_kwargs(pair(R, NONZERO))),
-    OpCase("negative", "negative", ag.negative, np.negative, with_kwargs(one(R)), linear=True),
-    OpCase("power", "power", ag.power, np.power, with_kwargs(pair(POS, ags.reals(2.0)))),
+    OpCase("add", ag.add, np.add, with_kwargs(pair(R, R)), linear=True),
+    OpCase("subtract", ag.subtract, np.subtract, with_kwargs(pair(R, R)), linear=True),
+    OpCase("multiply", ag.multiply, np.multiply, with_kwargs(pair(R, R))),
+    OpCase("divide", ag.divide, np.divide, with_kwargs(pair(R, NONZERO))),
+    OpCase("negative", ag.negative, np.negative, with_kwargs(one(R)), linear=True),
+    OpCase("power", ag.power, np.power, with_kwargs(pair(POS, ags.reals(2.0)))),
     OpCase(
         "power-scalar-exponent",
-        "power",
         lambda x, exponent: ag.power(x, exponent),
         lambda x, exponent: np.power(x, exponent),
         with_kwargs(one(R), lambda _: st.fixed_dictionaries({"exponent": st.sampled_from([2, 3])})),
     ),
+    OpCase("matmul", ag.matmul, np.matmul, with_kwargs(pair(R, R, signature=np.matmul.signature))),
+    OpCase("exp", ag.exp, np.exp, with_kwargs(one(R))),
+    OpCase("log", ag.log, np.log, with_kwargs(one(POS))),
+    OpCase("sqrt", ag.sqrt, np.sqrt, with_kwargs(one(POS))),
+    OpCase("abs", ag.abs, np.abs, with_kwargs(one(KINK0))),
+    OpCase("sin", ag.sin, np.sin, with_kwargs(one(R))),
+    OpCase("cos", ag.cos, np.cos, with_kwargs(one(R))),
+    OpCase("tanh", ag.tanh, np.tanh, with_kwargs(one(R))),
+    OpCase("sigmoid", ag.sigmoid, lambda x: 1 / (1 + np.exp(-x)), with_kwargs(one(ags.reals(6.0)))),
+    OpCase("relu", ag.relu, lambda x: np.maximum(x, 0.0), with_kwargs(one(KINK0))),
     OpCase(
-        "matmul",
-        "matmul",
-        ag.matmul,
-        np.matmul,
-        with_kwargs(pair(R, R, signature=np.matmul.signature)),
-    ),
-    OpCase("exp", "exp", ag.exp, np.exp, with_kwargs(one(R))),
-    OpCase("log", "log", ag.log, np.log, with_kwargs(one(POS))),
-    OpCase("sqrt", "sqrt", ag.sqrt, np.sqrt, with_kwargs(one(POS))),
-    OpCase("abs", "abs", ag.abs, np.abs, with_kwargs(one(KINK0))),
-    OpCase("sin", "sin", ag.sin, np.sin, with_kwargs(one(R))),
-    OpCase("cos", "cos", ag.cos, np.cos, with_kwargs(one(R))),
-    OpCase("tanh", "tanh", ag.tanh, np.tanh, with_kwargs(one(R))),
-    OpCase(
-        "sigmoid",
-        "sigmoid",
-        ag.sigmoid,
-        lambda x: 1 / (1 + np.exp(-x)),
-        with_kwargs(one(ags.reals(6.0))),
-    ),
-    OpCase("relu", "relu", ag.relu, lambda x: np.maximum(x, 0.0), with_kwargs(one(KINK0))),
-    OpCase(
-        "leaky_relu",
         "leaky_relu",
         ag.leaky_relu,
         lambda x, negative_slope: np.where(x > 0, x, negative_slope * x),
@@ -380,10 +371,9 @@ REGISTRY: list[OpCase] = [
             lambda _: st.fixed_dictionaries({"negative_slope": st.sampled_from([0.01, 0.2])}),
         ),
     ),
-    OpCase("maximum", "maximum", ag.maximum, np.maximum, with_kwargs(pair(EVEN, ODD))),
-    OpCase("minimum", "minimum", ag.minimum, np.minimum, with_kwargs(pair(EVEN, ODD))),
+    OpCase("maximum", ag.maximum, np.maximum, with_kwargs(pair(EVEN, ODD))),
+    OpCase("minimum", ag.minimum, np.minimum, with_kwargs(pair(EVEN, ODD))),
     OpCase(
-        "clip",
         "clip",
         ag.clip,
         lambda x, min, max: np.clip(x, min, max),  # noqa: A006
@@ -391,43 +381,30 @@ REGISTRY: list[OpCase] = [
     ),
     OpCase(
         "where",
-        "where",
         lambda a, b, condition: ag.where(condition, a, b),
         lambda a, b, condition: np.where(condition, a, b),
         with_kwargs(pair(R, R), where_kwargs),
         linear=True,
     ),
-    OpCase("sum", "sum", ag.sum, _reduced(np.sum), with_kwargs(one(R), reduce_kwargs), linear=True),
+    OpCase("sum", ag.sum, _reduced(np.sum), with_kwargs(one(R), reduce_kwargs), linear=True),
+    OpCase("mean", ag.mean, _reduced(np.mean), with_kwargs(one(R), reduce_kwargs), linear=True),
+    OpCase("max", ag.max, _reduced(np.max), with_kwargs(one(DISTINCT), reduce_kwargs)),
+    OpCase("min", ag.min, _reduced(np.min), with_kwargs(one(DISTINCT), reduce_kwargs)),
     OpCase(
-        "mean", "mean", ag.mean, _reduced(np.mean), with_kwargs(one(R), reduce_kwargs), linear=True
-    ),
-    OpCase("max", "max", ag.max, _reduced(np.max), with_kwargs(one(DISTINCT), reduce_kwargs)),
-    OpCase("min", "min", ag.min, _reduced(np.min), with_kwargs(one(DISTINCT), reduce_kwargs)),
-    OpCase(
-        "logsumexp",
         "logsumexp",
         ag.logsumexp,
         _reduced(lambda x, axis, keepdims: np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))),
         with_kwargs(one(R), reduce_kwargs),
     ),
-    OpCase("softmax", "softmax", ag.softmax, _softmax, with_kwargs(one(R, 1), one_axis)),
+    OpCase("softmax", ag.softmax, _softmax, with_kwargs(one(R, 1), one_axis)),
     OpCase(
-        "log_softmax",
         "log_softmax",
         ag.log_softmax,
         lambda x, axis=-1: np.log(_softmax(x, axis)),
         with_kwargs(one(R, 1), one_axis),
     ),
+    OpCase("reshape", ag.reshape, np.reshape, with_kwargs(one(R), reshape_kwargs), linear=True),
     OpCase(
-        "reshape",
-        "reshape",
-        ag.reshape,
-        np.reshape,
-        with_kwargs(one(R), reshape_kwargs),
-        linear=True,
-    ),
-    OpCase(
-        "transpose",
         "transpose",
         ag.transpose,
         np.transpose,
@@ -436,22 +413,13 @@ REGISTRY: list[OpCase] = [
     ),
     OpCase(
         "expand_dims",
-        "expand_dims",
         ag.expand_dims,
         np.expand_dims,
         with_kwargs(one(R), expand_dims_kwargs),
         linear=True,
     ),
+    OpCase("squeeze", ag.squeeze, np.squeeze, with_kwargs(one(R), squeeze_kwargs), linear=True),
     OpCase(
-        "squeeze",
-        "squeeze",
-        ag.squeeze,
-        np.squeeze,
-        with_kwargs(one(R), squeeze_kwargs),
-        linear=True,
-    ),
-    OpCase(
-        "broadcast_to",
         "broadcast_to",
         ag.broadcast_to,
         np.broadcast_to,
@@ -460,14 +428,12 @@ REGISTRY: list[OpCase] = [
     ),
     OpCase(
         "concatenate",
-        "concatenate",
         lambda *xs, axis: ag.concatenate(xs, axis=axis),
         lambda *xs, axis: np.concatenate(xs, axis=axis),
         joined(new_axis=False),
         linear=True,
     ),
     OpCase(
-        "stack",
         "stack",
         lambda *xs, axis: ag.stack(xs, axis=axis),
         lambda *xs, axis: np.stack(xs, axis=axis),
@@ -476,7 +442,6 @@ REGISTRY: list[OpCase] = [
     ),
     OpCase(
         "getitem-basic",
-        "getitem",
         ag.getitem,
         lambda x, index: x[index],
         with_kwargs(one(R), lambda s: st.fixed_dictionaries({"index": ags.basic_indices(s[0])})),
@@ -484,7 +449,6 @@ REGISTRY: list[OpCase] = [
     ),
     OpCase(
         "getitem-advanced",
-        "getitem",
         ag.getitem,
         lambda x, index: x[index],
         with_kwargs(
@@ -492,16 +456,8 @@ REGISTRY: list[OpCase] = [
         ),
         linear=True,
     ),
+    OpCase("index_add", ag.index_add, index_add_reference, index_add_example(), linear=True),
     OpCase(
-        "index_add",
-        "index_add",
-        ag.index_add,
-        index_add_reference,
-        index_add_example(),
-        linear=True,
-    ),
-    OpCase(
-        "astype",
         "astype",
         ag.astype,
         lambda x, dtype: x.astype(dtype),
@@ -510,40 +466,24 @@ REGISTRY: list[OpCase] = [
     ),
     OpCase(
         "softmax_cross_entropy-labels",
-        "softmax_cross_entropy",
         ag.softmax_cross_entropy,
         cross_entropy_reference,
         cross_entropy_example(probabilities=False),
     ),
     OpCase(
         "softmax_cross_entropy-probabilities",
-        "softmax_cross_entropy",
         ag.softmax_cross_entropy,
         cross_entropy_reference,
         cross_entropy_example(probabilities=True),
     ),
     OpCase(
         "sigmoid_binary_cross_entropy",
-        "sigmoid_binary_cross_entropy",
         ag.sigmoid_binary_cross_entropy,
         bce_reference,
         bce_example(),
     ),
     # nn.functional's convolution and pooling ops
-    OpCase("conv2d", "conv2d", F.conv2d, conv2d_reference, conv2d_example()),
-    OpCase(
-        "max_pool2d",
-        "max_pool2d",
-        F.max_pool2d,
-        pool_reference(np.max, -np.inf),
-        pool_example(DISTINCT),
-    ),
-    OpCase(
-        "avg_pool2d",
-        "avg_pool2d",
-        F.avg_pool2d,
-        pool_reference(np.mean, 0.0),
-        pool_example(R),
-        linear=True,
-    ),
+    OpCase("conv2d", F.conv2d, conv2d_reference, conv2d_example()),
+    OpCase("max_pool2d", F.max_pool2d, pool_reference(np.max, -np.inf), pool_example(DISTINCT)),
+    OpCase("avg_pool2d", F.avg_pool2d, pool_reference(np.mean, 0.0), pool_example(R), linear=True),
 ]
