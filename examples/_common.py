@@ -14,7 +14,12 @@ import numpy as np
 
 import autograd_lite as ag
 from autograd_lite import data, nn, optim
-from autograd_lite.demo import MATPLOTLIB_HINT, ProgressBar, matplotlib_available
+from autograd_lite.demo import (
+    MATPLOTLIB_HINT,
+    ProgressBar,
+    matplotlib_available,
+    prepare_output_folder,
+)
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -29,12 +34,11 @@ def parser(description: str) -> argparse.ArgumentParser:
 
 
 def plot_dir(out: Path) -> Path | None:
-    """``out`` (created) if matplotlib is installed; else None, after saying so."""
+    """``out`` (created and checked writable) if matplotlib is installed; else None, saying so."""
     if not matplotlib_available():
         print(f"matplotlib is not installed: no plots ({MATPLOTLIB_HINT}).")
         return None
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+    return prepare_output_folder(out)
 
 
 def saved(path: Path) -> None:
