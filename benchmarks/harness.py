@@ -75,6 +75,25 @@ class Side:
     arrays: Callable[[Any], dict[str, np.ndarray]]
 
 
+def library_sides(
+    lib: Libraries,
+    numpy_side: Callable[..., Side],
+    ag_side: Callable[..., Side],
+    torch_side: Callable[..., Side],
+    *args: Any,
+) -> dict[str, Callable[[], Side]]:
+    """Builders of the numpy, autograd_lite and torch sides of a workload, for ``run_timed``.
+
+    Each side is built from ``args``; the library sides get their module first. numpy comes first:
+    it is the reference.
+    """
+    return {
+        "numpy": lambda: numpy_side(*args),
+        "autograd_lite": lambda: ag_side(lib.ag, *args),
+        "torch": lambda: torch_side(lib.torch, *args),
+    }
+
+
 def record(workload: str, case: str, side: str, **fields: Any) -> dict[str, Any]:
     """A result row; ``status`` is "ok", "skipped" or "error"."""
     fields.setdefault("status", "ok")

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.harness import Libraries, Side, peak_delta, record, run_timed
+from benchmarks.harness import Libraries, Side, library_sides, peak_delta, record, run_timed
 
 MUL, ADD = 1.0001, 0.001
 OVERHEAD_OPS = 1000
@@ -96,12 +96,8 @@ def torch_side(torch: Any, kind: str, size: int, n_ops: int) -> Side:
 
 
 def chain_sides(lib: Libraries, kind: str, size: int, n_ops: int) -> dict:
-    """Builders of the three sides of one chain (numpy first: it is the reference)."""
-    return {
-        "numpy": lambda: numpy_side(kind, size, n_ops),
-        "autograd_lite": lambda: ag_side(lib.ag, kind, size, n_ops),
-        "torch": lambda: torch_side(lib.torch, kind, size, n_ops),
-    }
+    """Builders of the three sides of one chain."""
+    return library_sides(lib, numpy_side, ag_side, torch_side, kind, size, n_ops)
 
 
 def run_overhead(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:

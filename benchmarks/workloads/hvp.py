@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.harness import Libraries, Side, run_timed
+from benchmarks.harness import Libraries, Side, library_sides, run_timed
 from benchmarks.workloads.mlp import graph_loss, numpy_softmax, param_names
 from benchmarks.workloads.spiral import REG, spiral_problem
 
@@ -112,11 +112,7 @@ def run(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:
         "hvp",
         "spiral float64",
         lib,
-        {
-            "numpy": lambda: numpy_side(X, y, params, v),
-            "autograd_lite": lambda: ag_side(lib.ag, X, y, params, v),
-            "torch": lambda: torch_side(lib.torch, X, y, params, v),
-        },
+        library_sides(lib, numpy_side, ag_side, torch_side, X, y, params, v),
         rounds=rounds,
         warmup=warmup,
         unit="us",

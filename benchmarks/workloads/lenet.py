@@ -22,7 +22,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from benchmarks import SIDES
-from benchmarks.harness import Libraries, Side, record, run_timed
+from benchmarks.harness import Libraries, Side, library_sides, record, run_timed
 from benchmarks.workloads.mlp import (
     ag_training_side,
     graph_loss,
@@ -169,11 +169,7 @@ def run(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:
         "lenet_step",
         case,
         lib,
-        {
-            "numpy": lambda: numpy_side(X, y, conv, head),
-            "autograd_lite": lambda: ag_side(lib.ag, X, y, conv, head),
-            "torch": lambda: torch_side(lib.torch, X, y, conv, head),
-        },
+        library_sides(lib, numpy_side, ag_side, torch_side, X, y, conv, head),
         rounds=rounds,
         warmup=warmup,
         unit="ms",
