@@ -44,7 +44,7 @@ def ensure_worker_env() -> None:
 
 
 def make_step(workload: str, side: str) -> Callable[[], Any]:
-    from benchmarks.harness import load_libraries
+    from benchmarks.harness import library_sides, load_libraries
     from benchmarks.workloads import chains, hvp, mlp, spiral
 
     lib = load_libraries(use_torch=side.startswith("torch"), threads=1)
@@ -62,13 +62,8 @@ def make_step(workload: str, side: str) -> Callable[[], Any]:
     elif workload == "deep_chain":
         builders = chains.chain_sides(lib, "mul_add", 1, 10**5)
     else:  # hvp
-        X, y, params = spiral.spiral_problem()
-        v = hvp.direction(params)
-        builders = {
-            "numpy": lambda: hvp.numpy_side(X, y, params, v),
-            "autograd_lite": lambda: hvp.ag_side(lib.ag, X, y, params, v),
-            "torch": lambda: hvp.torch_side(lib.torch, X, y, params, v),
-        }
+        sides = hvp.numpy_side, hvp.ag_side, hvp.torch_side
+        builders = library_sides(lib, *sides, *hvp.hvp_problem())
     return builders[side]().step
 
 

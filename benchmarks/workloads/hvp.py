@@ -102,11 +102,16 @@ def torch_side(torch: Any, X: np.ndarray, y: np.ndarray, params: list, v: list) 
     return Side(step, lambda hv: hv_arrays(param_names(ps), [h.numpy() for h in hv]))
 
 
-def run(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:
+def hvp_problem() -> tuple[np.ndarray, np.ndarray, list, list]:
+    """The spiral data, parameters and the direction ``v`` of the workload."""
     X, y, params = spiral_problem()
     # A point after some training, so ReLUs are mixed and the Hessian is not trivial.
     params = [p + 0.1 * d for p, d in zip(params, direction(params, seed=3))]
-    v = direction(params)
+    return X, y, params, direction(params)
+
+
+def run(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:
+    X, y, params, v = hvp_problem()
     rounds, warmup = {"full": (500, 30), "quick": (100, 10), "smoke": (3, 1)}[cfg["mode"]]
     return run_timed(
         "hvp",
