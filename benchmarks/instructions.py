@@ -12,6 +12,7 @@ after a change to the engine. Needs valgrind (``apt-get install valgrind``); slo
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -44,13 +45,28 @@ else:
 """
 
 
+# Address-space randomisation moves objects, and so id-based hashing and allocator work, from
+# run to run; setarch -R turns it off for the measured process where it is available.
+_NO_ASLR = ["setarch", "-R"] if shutil.which("setarch") else []
+
+
 def count(side: str, ops: int) -> int:
     """Instructions executed by the chain script for one side and chain length."""
+    # A fixed hash seed keeps the import-time work the same in the two runs subtracted.
+    # One BLAS thread: idle OpenBLAS workers spin, and callgrind counts their instructions too.
+    env = {
+        **os.environ,
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
     with tempfile.TemporaryDirectory() as tmp:
         result = subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out",
+            [*_NO_ASLR, "valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out",
              sys.executable, "-c", CHAIN, side, str(ops)],
-            capture_output=True, text=True, check=True,
+            capture_output=True, text=True, check=True, env=env,
         )  # fmt: skip
     match = re.search(r"Collected : (\d+)", result.stderr)
     if match is None:
