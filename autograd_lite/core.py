@@ -938,7 +938,7 @@ def _backward(
         if only is not None and r not in only:
             continue
         if r.op is None:
-            _deliver(r, g, g, create_graph, capture)  # g may be the caller's array: copy it
+            _deliver(r, _own(g, create_graph), create_graph, capture)  # g may be the caller's
         else:
             r._gsum = g if r._gsum is None else r._gsum + g
     ready = [
@@ -967,7 +967,7 @@ def _backward(
                 gxs: Any = (None,) * n
             else:
                 if t._retains_grad or (watch and t in capture):  # type: ignore[operator]
-                    _deliver(t, g, g, create_graph, capture)
+                    _deliver(t, _own(g, create_graph), create_graph, capture)
                 if only is not None and not any(x in only for x in inputs if isinstance(x, Tensor)):
                     continue  # no input of ag.grad below t: leave t's op as it is
                 if create_graph:
@@ -1003,17 +1003,21 @@ def _backward(
                     xd = x.data
                     if gx.shape != xd.shape or gx.dtype is not xd.dtype:
                         gx = _fit(gx, xd, op)
-                if x.op is None:
-                    if gx is not None:
-                        _deliver(x, gx, g, create_graph, capture)
-                    continue
-                if gx is not None:
                     prev = x._gsum
-                    x._gsum = gx if prev is None else prev + gx
+                    if prev is not None:
+                        x._gsum = prev + gx
+                    elif x.op is None and (gx is g or value(gx).base is not None):
+                        x._gsum = _own(gx, create_graph)  # it becomes .grad: alias nothing
+                    else:
+                        x._gsum = gx
                 left = x._pending - 1
                 x._pending = left
-                if left == 0:
-                    push(x)
+                if left == 0:  # x has all its gradient
+                    if x.op is not None:
+                        push(x)
+                    elif x._gsum is not None:  # a leaf: one delivery per backward
+                        _deliver(x, x._gsum, create_graph, capture)
+                        x._gsum = None
     finally:
         _state.grad_enabled, _state.anomaly = saved_mode, anomaly
         _state.refresh()
@@ -1023,12 +1027,16 @@ def _backward(
 _accumulate = threading.Lock()
 
 
-def _deliver(t: Tensor, g: Any, upstream: Any, create_graph: bool, capture: Any) -> None:
-    """Hand a finished gradient to a leaf's ``.grad``, a retained tensor or ag.grad's capture."""
+def _own(g: Any, create_graph: bool) -> Any:
+    """A copy of a gradient that is about to become a ``.grad`` but may be shared."""
+    return g * 1 if create_graph else np.array(g, copy=True)
+
+
+def _deliver(t: Tensor, g: Any, create_graph: bool, capture: Any) -> None:
+    """Hand a finished gradient, owned by nobody else, to a leaf's ``.grad``, a retained
+    tensor or ag.grad's capture."""
     if not create_graph and type(g) is not np.ndarray:
         g = np.asarray(g)  # numpy returns scalars for 0-d results; .grad.data is always an array
-    if g is upstream or value(g).base is not None:
-        g = g * 1 if create_graph else g.copy()  # never alias another gradient or the caller
     if capture is not None:
         if t in capture:
             prev = capture[t]

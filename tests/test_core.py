@@ -260,6 +260,31 @@ def test_grads_never_alias_the_upstream_or_each_other():
     assert not np.shares_memory(a.grad.data, upstream)
 
 
+def test_a_leaf_gets_one_gradient_per_backward_sharing_nothing():
+    class Blocked(ag.Op):  # the gradient of its input is needed, yet it returns None
+        def forward(self, x):
+            return x * 0.0
+
+        def backward(self, g, y, x):
+            return None
+
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    w = ag.tensor([3.0, 4.0], requires_grad=True)
+    upstream = np.array([1.0, 1.0])
+    ((x + w) + Blocked()(x) + x * 2.0).backward(upstream)
+    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])
+    np.testing.assert_array_equal(w.grad.data, [1.0, 1.0])
+    ((x + w) + Blocked()(x)).backward(upstream)  # x's only gradient is the upstream itself
+    np.testing.assert_array_equal(x.grad.data, [4.0, 4.0])
+    for g in (x.grad.data, w.grad.data):
+        assert not np.shares_memory(g, upstream)
+    assert not np.shares_memory(x.grad.data, w.grad.data)
+    x.grad = w.grad = None
+    ((x + w) + Blocked()(x)).backward(upstream)
+    assert not np.shares_memory(x.grad.data, upstream)
+    assert not np.shares_memory(x.grad.data, w.grad.data)
+
+
 def test_custom_op_gets_a_function_and_a_second_derivative():
     class Softplus(ag.Op):
         def forward(self, x):
