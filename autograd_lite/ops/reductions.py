@@ -61,7 +61,9 @@ class _Reduction(Op):
 
     def _grad_kept(self, g: Any, x: Any) -> Any:
         """The upstream gradient reshaped so that it broadcasts against the input."""
-        return g if self.keepdims else g.reshape(_kept_shape(np.shape(x), self._axes))
+        if self.keepdims or g.ndim == 0:  # a full reduction's scalar broadcasts as it is
+            return g
+        return g.reshape(_kept_shape(np.shape(x), self._axes))
 
 
 class Sum(_Reduction):
