@@ -51,6 +51,7 @@ class SoftmaxCrossEntropy(Op):
         "_weight",
         "_denominator",
         "_plain",
+        "_hit",
     )
     name = "softmax_cross_entropy"
     reads_output = False
@@ -99,6 +100,8 @@ class SoftmaxCrossEntropy(Op):
     def _unrows(self, g2: Any, shape: tuple[int, ...]) -> Any:
         """Inverse of _rows for a gradient."""
         ndim = len(shape)
+        if ndim == 2 and self.axis in (-1, 1):  # (M, C) logits: nothing was moved
+            return g2
         axis = self.axis % ndim
         moved = tuple(n for i, n in enumerate(shape) if i != axis) + (shape[axis],)
         g = g2.reshape(moved)
@@ -145,8 +148,8 @@ class SoftmaxCrossEntropy(Op):
         e /= s
         self.saved = e  # the softmax, reused by the first-order backward
         if self._plain:  # -log p[label] = log(s) - z[label], for the labelled entries only
-            labels = self._labels.reshape(-1)
-            per_row = log_s[:, 0] - z[np.arange(rows), labels]
+            self._hit = (np.arange(rows), self._labels.reshape(-1))  # each row's label
+            per_row = log_s[:, 0] - z[self._hit]
         else:
             per_row = -(self._target(x.dtype, rows, classes) * (z - log_s)).sum(1)
         self._denominator = self._count(rows)
@@ -159,21 +162,22 @@ class SoftmaxCrossEntropy(Op):
         return tuple(n for i, n in enumerate(shape) if i != self.axis % len(shape))
 
     def backward(self, g, y, x):
-        x2 = self._rows(x)
-        rows, classes = x2.shape
-        # Under create_graph the softmax must be a differentiable function of x.
-        p = self.saved if isinstance(x2, np.ndarray) else softmax(x2)
-        if self._plain and isinstance(p, np.ndarray):  # the textbook case: p - onehot, in place
-            d = p.copy()
-            d[np.arange(rows), self._labels.reshape(-1)] -= 1.0
-        else:
-            q = self._target(value(x).dtype, rows, classes)
-            d = p - q if self._plain else p * q.sum(axis=1, keepdims=True) - q
         if self.reduction == "none":
             scale = g.reshape((-1, 1))
         else:
             scale = g / (self._denominator or 1.0) if self.reduction == "mean" else g
-        return self._unrows(d * scale, value(x).shape)
+        x2 = self._rows(x)
+        # Under create_graph the softmax must be a differentiable function of x.
+        p = self.saved if isinstance(x2, np.ndarray) else softmax(x2)
+        if self._plain and isinstance(p, np.ndarray):  # the textbook case, in place on a copy
+            d = p.copy()
+            d[self._hit] -= 1.0
+            d *= scale
+        else:
+            rows, classes = x2.shape
+            q = self._target(value(x).dtype, rows, classes)
+            d = (p - q if self._plain else p * q.sum(axis=1, keepdims=True) - q) * scale
+        return self._unrows(d, value(x).shape)
 
 
 def softmax_cross_entropy(
