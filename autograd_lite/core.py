@@ -533,22 +533,6 @@ def tensor(
 _new = object.__new__
 
 
-def _result(data: np.ndarray, op: Op | None) -> Tensor:
-    # The hot path: build an op's output without going through __init__'s checks.
-    t = _new(Tensor)
-    t.data = data
-    t.grad = None
-    t.requires_grad = op is not None
-    t.op = op
-    t.name = None
-    t._version = 0
-    t._retains_grad = False
-    t._pass = None
-    t._pending = 0
-    t._gsum = None
-    return t
-
-
 def value(x: Any) -> Any:
     """The array behind a Tensor (constants pass through): for masks and indices in backward."""
     return x.data if isinstance(x, Tensor) else x
@@ -557,7 +541,7 @@ def value(x: Any) -> Any:
 # --------------------------------------------------------------------------- Op
 
 _SEQUENCES = (list, tuple)
-_NEEDS1: tuple[tuple[bool, ...], ...] = ((False,), (True,))
+_NEEDS1 = (True,)  # shared needs_grad tuples: one fewer object per op
 _NEEDS2: tuple[tuple[tuple[bool, ...], ...], ...] = (
     ((False, False), (False, True)),
     ((True, False), (True, True)),
@@ -644,10 +628,7 @@ class Op:
             return self.forward(*inputs)
         y = np.asarray(self.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs]))
         needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
-        recording = _state.recording
-        if True in needs and recording is not None:
-            return _record(self, inputs, needs, y, recording)
-        return _unrecorded(self, inputs, y)
+        return _output(self, inputs, needs if True in needs else None, y)
 
 
 # The hot path of every op, unrolled for one and two inputs. Built-in op functions call
@@ -661,11 +642,7 @@ def apply_unary(op: Op, x: Any) -> Any:
     y = op.forward(x.data)
     if type(y) is not np.ndarray:
         y = np.asarray(y)
-    if x.requires_grad:
-        recording = _state.recording
-        if recording is not None:
-            return _record(op, (x,), _NEEDS1[1], y, recording)
-    return _unrecorded(op, (x,), y)
+    return _output(op, (x,), _NEEDS1 if x.requires_grad else None, y)
 
 
 def apply_binary(op: Op, a: Any, b: Any) -> Any:
@@ -684,31 +661,36 @@ def apply_binary(op: Op, a: Any, b: Any) -> Any:
         y = np.asarray(y)
     ra = ta and a.requires_grad
     rb = tb and b.requires_grad
-    if ra or rb:
-        recording = _state.recording
-        if recording is not None:
-            return _record(op, (a, b), _NEEDS2[ra][rb], y, recording)
-    return _unrecorded(op, (a, b), y)
+    return _output(op, (a, b), _NEEDS2[ra][rb] if ra or rb else None, y)
 
 
-def _unrecorded(op: Op, inputs: tuple[Any, ...], y: np.ndarray) -> Tensor:
-    """A Tensor result outside the graph (no input needs grad, or under no_grad)."""
-    if _state.anomaly:
-        _check_forward(op, inputs, y)
-    return _result(y, None)
-
-
-def _record(
-    op: Op, inputs: tuple[Any, ...], needs: tuple[bool, ...], y: np.ndarray, recording: Any
-) -> Tensor:
-    """Link ``op`` into the graph and return its output tensor."""
-    op.inputs = inputs
-    op.needs_grad = needs
-    op.scope, anomaly = recording
-    op._epoch = _modifications
-    if anomaly:
-        _check_forward(op, inputs, y)
-    return _result(y, op)
+def _output(op: Op, inputs: tuple[Any, ...], needs: tuple[bool, ...] | None, y: Any) -> Tensor:
+    """The op's output tensor, linked into the graph when ``needs`` (which inputs need grad)
+    is given and grad mode is on. The hot path of every op: no __init__, one thread-state read."""
+    if needs is None or (recording := _state.recording) is None:
+        if _state.anomaly:
+            _check_forward(op, inputs, y)
+        node = None
+    else:
+        op.inputs = inputs
+        op.needs_grad = needs
+        op.scope, anomaly = recording
+        op._epoch = _modifications
+        if anomaly:
+            _check_forward(op, inputs, y)
+        node = op
+    t = _new(Tensor)
+    t.data = y
+    t.grad = None
+    t.requires_grad = node is not None
+    t.op = node
+    t.name = None
+    t._version = 0
+    t._retains_grad = False
+    t._pass = None
+    t._pending = 0
+    t._gsum = None
+    return t
 
 
 def _user_frames(stack: traceback.StackSummary) -> str:
@@ -802,8 +784,10 @@ def _as_root_grad(out: Tensor, g: Any, create_graph: bool) -> Any:
                 f"{out.shape}; pass grad= (an array of shape {out.shape}) or reduce first "
                 f"(e.g. .sum())"
             )
-        g = np.ones_like(out.data)
-    elif isinstance(g, Tensor):
+        g = np.empty_like(out.data)
+        g.fill(1)  # (np.ones_like costs ~1 us of Python; this is every loss.backward())
+        return Tensor(g) if create_graph else g
+    if isinstance(g, Tensor):
         if not create_graph:
             g = g.data
         elif g.dtype != out.dtype:
@@ -1046,7 +1030,7 @@ def _deliver(t: Tensor, g: Any, create_graph: bool, capture: Any) -> None:
         if create_graph:
             t.grad = g if t.grad is None else t.grad + g
         elif t.grad is None:
-            t.grad = _result(g, None)
+            t.grad = Tensor(g)
         else:
             _accumulate_into(t.grad, g)
 
