@@ -2,11 +2,16 @@
 
     python -m benchmarks.instructions [--ops 2000]
 
-Runs the mul/add chain (forward + backward, 1-element tensors) for autograd_lite and for
-hand-written numpy under ``valgrind --tool=callgrind``, once with the chain and once without,
-and prints the difference per op. Wall-clock time varies with the load of a shared machine;
-the instruction count of the same code does not, so it is the number to compare before and
-after a change to the engine. Needs valgrind (``apt-get install valgrind``); slow (~1 minute).
+Runs the mul/add chain (forward + backward, 1-element tensors) for autograd_lite, for
+hand-written numpy and for a bare engine under ``valgrind --tool=callgrind``, once with the
+chain and once without, and prints the difference per op. The bare engine is the least any
+engine of Tensor and Op objects over numpy can do: one of each per op, a consumer count, a
+walk, no checks and nothing general (it only handles this chain). It is the floor for this
+design in CPython, and says how much of autograd_lite's cost is its own.
+
+Wall-clock time varies with the load of a shared machine; the instruction count of the same
+code does not, so it is the number to compare before and after a change to the engine.
+Needs valgrind (``apt-get install valgrind``); slow (~1 minute).
 """
 
 from __future__ import annotations
@@ -33,6 +38,54 @@ if side == "autograd_lite":
             y = y + 0.001
         if n:
             y.backward(np.ones(1))
+elif side == "bare engine":
+    class Tensor:
+        __slots__ = ("data", "grad", "op", "mark", "pending", "gsum")
+        def __init__(self, data, op=None):
+            self.data, self.grad, self.op, self.mark, self.pending, self.gsum = (
+                data, None, op, None, 0, None)
+        def __mul__(self, c):
+            return Tensor(self.data * c, Op(self, c, c))
+        def __add__(self, c):
+            return Tensor(self.data + c, Op(self, c, None))
+    class Op:
+        __slots__ = ("inputs", "factor")
+        def __init__(self, x, c, factor):
+            self.inputs, self.factor = (x, c), factor
+        def backward(self, g):
+            return g if self.factor is None else g * self.factor
+    def backward(root, g):
+        mark, stack = object(), [root]
+        while stack:  # pass 1: count consumers
+            x = stack.pop().op.inputs[0]
+            if x.mark is mark:
+                x.pending += 1
+            else:
+                x.mark, x.pending = mark, 1
+                if x.op is not None:
+                    stack.append(x)
+        root.gsum, ready = g, [root]
+        while ready:  # pass 2: each op once its output's gradient is complete
+            t = ready.pop()
+            op, g, t.gsum = t.op, t.gsum, None
+            x = op.inputs[0]
+            gx = op.backward(g)
+            op.inputs = None
+            x.gsum = gx if x.gsum is None else x.gsum + gx
+            x.pending -= 1
+            if x.pending == 0:
+                if x.op is None:
+                    x.grad = x.gsum
+                else:
+                    ready.append(x)
+    for _ in range(3):
+        x = Tensor(np.full(1, 0.5))
+        y = x
+        for _ in range(n // 2):
+            y = y * 1.0001
+            y = y + 0.001
+        if n:
+            backward(y, np.ones(1))
 else:
     for _ in range(3):
         y = np.full(1, 0.5)
@@ -82,11 +135,12 @@ def main(argv: list[str] | None = None) -> int:
         print("valgrind is not installed: apt-get install valgrind", file=sys.stderr)
         return 2
     per_op = {}
-    for side in ("numpy", "autograd_lite"):
+    for side in ("numpy", "bare engine", "autograd_lite"):
         extra = count(side, args.ops) - count(side, 0)
         per_op[side] = extra / (3 * args.ops)
-        print(f"{side:14s} {per_op[side]:9.0f} instructions per op (forward + backward)")
-    print(f"ratio {per_op['autograd_lite'] / per_op['numpy']:.2f}x numpy")
+        ratio = per_op[side] / per_op["numpy"]
+        print(f"{side:14s} {per_op[side]:9.0f} instructions per op (forward + backward), "
+              f"{ratio:.2f}x numpy")  # fmt: skip
     return 0
 
 
