@@ -305,6 +305,22 @@ def test_custom_op_gets_a_function_and_a_second_derivative():
     assert Softplus.name == "softplus"
 
 
+@pytest.mark.parametrize(
+    "shape, target",
+    [((), (3, 2)), ((1, 3), (4, 3)), ((2, 3), (5, 2, 3)), ((2, 1), (2, 4)), ((1, 0), (5, 0))],
+)
+@pytest.mark.parametrize("contiguous", [True, False])
+def test_broadcast_to_on_arrays_is_numpys_read_only_view(shape, target, contiguous):
+    x = np.arange(float(np.prod(shape))).reshape(shape)
+    if not contiguous:  # the same values through a strided view: numpy's own path
+        x = np.repeat(x, 2, axis=-1)[..., ::2] if x.ndim else x
+    out, expected = ag.broadcast_to(x, target), np.broadcast_to(x, target)
+    assert type(out) is np.ndarray and out.dtype == x.dtype
+    assert out.shape == expected.shape and out.strides == expected.strides
+    np.testing.assert_array_equal(out, expected)
+    assert not out.flags.writeable and np.shares_memory(out, x) == (x.size > 0)
+
+
 def test_plain_arrays_take_the_fast_path_and_return_arrays():
     out = ag.exp(np.array([0.0, 1.0]))
     assert type(out) is np.ndarray
