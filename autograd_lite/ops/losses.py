@@ -141,9 +141,9 @@ class SoftmaxCrossEntropy(Op):
     def forward(self, x):
         x2 = self._rows(x)
         rows, classes = x2.shape
-        z = x2 - np.max(x2, axis=1, keepdims=True)
+        z = x2 - np.maximum.reduce(x2, axis=1, keepdims=True)
         e = np.exp(z)
-        s = np.sum(e, axis=1, keepdims=True)
+        s = np.add.reduce(e, axis=1, keepdims=True)
         log_s = np.log(s)
         e /= s
         self.saved = e  # the softmax, reused by the first-order backward
@@ -243,10 +243,12 @@ def softmax_cross_entropy(
                 f"{op}: integer targets must have the logits' shape without the class axis, "
                 f"{batch}, got {t.shape} (logits {xv.shape})"
             )
-        bad = (t < 0) | (t >= classes)
-        if ignore_index is not None:
-            bad &= t != ignore_index
-        if bad.any():
+        bad = None
+        if t.size and (t.min() < 0 or t.max() >= classes):  # (two reductions: the common case)
+            bad = (t < 0) | (t >= classes)
+            if ignore_index is not None:
+                bad &= t != ignore_index
+        if bad is not None and bad.any():
             raise ValueError(
                 f"{op}: labels must be in [0, {classes}) for {classes} classes, got "
                 f"{t[bad].reshape(-1)[0]} (at index {np.argwhere(bad)[0].tolist()})"

@@ -1,4 +1,8 @@
-"""Reductions (sum, mean, max, min, logsumexp) and the softmax family, over numpy-style axes."""
+"""Reductions (sum, mean, max, min, logsumexp) and the softmax family, over numpy-style axes.
+
+Forwards call ``np.add.reduce``/``np.maximum.reduce`` directly: that is what ``np.sum`` and
+``np.max`` run, after ~1.5 us of Python dispatch per call.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +42,7 @@ def normalize_axes(axis: Axis, ndim: int, op: str, shape: tuple[int, ...]) -> tu
 def _finite_max(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     """The max over ``axes`` (kept), with non-finite maxima replaced by 0: the shift that makes
     exp(x - shift) safe without turning an all -inf or +inf slice into NaN."""
-    m = np.max(x, axis=axes, keepdims=True)
+    m = np.maximum.reduce(x, axis=axes, keepdims=True)
     return np.where(np.isfinite(m), m, 0)
 
 
@@ -72,7 +76,7 @@ class Sum(_Reduction):
     reads_output = False
 
     def forward(self, x):
-        return np.sum(x, axis=self._setup(x), keepdims=self.keepdims)
+        return np.add.reduce(x, axis=self._setup(x), keepdims=self.keepdims)
 
     def backward(self, g, y, x):
         return broadcast_to(self._grad_kept(g, x), np.shape(x))
@@ -113,12 +117,12 @@ class _Extreme(_Reduction):
 
 class Max(_Extreme):
     __slots__ = ()
-    reduce = staticmethod(np.max)
+    reduce = staticmethod(np.maximum.reduce)
 
 
 class Min(_Extreme):
     __slots__ = ()
-    reduce = staticmethod(np.min)
+    reduce = staticmethod(np.minimum.reduce)
 
 
 class Logsumexp(_Reduction):
@@ -129,7 +133,7 @@ class Logsumexp(_Reduction):
     def forward(self, x):
         axes = self._setup(x)
         m = _finite_max(x, axes)
-        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        out = np.log(np.add.reduce(np.exp(x - m), axis=axes, keepdims=True)) + m
         return out if self.keepdims else out.reshape(np.delete(x.shape, axes))
 
     def backward(self, g, y, x):
@@ -159,8 +163,8 @@ class Softmax(_AlongAxis):
 
     def forward(self, x):
         self._check(x)
-        e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
-        e /= np.sum(e, axis=self.axis, keepdims=True)
+        e = np.exp(x - np.maximum.reduce(x, axis=self.axis, keepdims=True))
+        e /= np.add.reduce(e, axis=self.axis, keepdims=True)
         return e
 
     def backward(self, g, y, x):
@@ -176,8 +180,8 @@ class LogSoftmax(_AlongAxis):
 
     def forward(self, x):
         self._check(x)
-        z = x - np.max(x, axis=self.axis, keepdims=True)
-        return z - np.log(np.sum(np.exp(z), axis=self.axis, keepdims=True))
+        z = x - np.maximum.reduce(x, axis=self.axis, keepdims=True)
+        return z - np.log(np.add.reduce(np.exp(z), axis=self.axis, keepdims=True))
 
     def backward(self, g, y, x):
         return g - exp(y) * g.sum(axis=self.axis, keepdims=True)
