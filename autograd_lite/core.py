@@ -755,20 +755,27 @@ _FREED = (
 
 def _fit(g: Any, like: np.ndarray, op: Op) -> Any:
     """Sum a broadcast gradient back to ``like``'s shape and cast it to its dtype."""
-    shape = like.shape
-    if g.shape != shape:
-        lead = g.ndim - len(shape)
-        if lead < 0 or any(g.shape[i + lead] != n for i, n in enumerate(shape) if n != 1):
+    shape, gshape = like.shape, g.shape
+    if gshape != shape:
+        lead = len(gshape) - len(shape)
+        axes = list(range(lead))  # the axes broadcasting added in front, then its stretched 1s
+        fits = lead >= 0
+        for i, n in enumerate(shape if fits else ()):
+            if gshape[i + lead] != n:
+                fits = n == 1
+                if not fits:
+                    break
+                axes.append(i + lead)
+        if not fits:
             raise ValueError(
-                f"backward of '{op.name}' returned a gradient of shape {tuple(g.shape)} "
+                f"backward of '{op.name}' returned a gradient of shape {tuple(gshape)} "
                 f"for an input of shape {shape}; expected that shape or one broadcasting to it"
             )
-        axes = tuple(range(lead)) + tuple(
-            i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1
-        )
-        if axes:  # keepdims when no axis is dropped, so no reshape (a view) is needed
-            g = g.sum(axis=axes, keepdims=lead == 0)
-        if g.shape != shape:
+        # keepdims when no axis is dropped, so no reshape (a view) is needed; ndarray.sum is a
+        # Python function around np.add.reduce
+        reduce: Any = np.add.reduce if type(g) is np.ndarray else type(g).sum
+        g = reduce(g, axis=tuple(axes), keepdims=lead == 0)
+        if len(axes) > lead > 0:  # stretched 1s were dropped with the leading axes
             g = g.reshape(shape)
     if g.dtype != like.dtype:
         g = g.astype(like.dtype)

@@ -321,6 +321,13 @@ def test_broadcast_to_on_arrays_is_numpys_read_only_view(shape, target, contiguo
     assert not out.flags.writeable and np.shares_memory(out, x) == (x.size > 0)
 
 
+def test_broadcast_to_on_a_numpy_scalar_is_a_read_only_view():
+    out = ag.broadcast_to(np.float32(2.0), (3, 2))  # numpy's 0-d results, e.g. a sum's gradient
+    assert type(out) is np.ndarray and out.dtype == np.float32 and out.strides == (0, 0)
+    np.testing.assert_array_equal(out, np.full((3, 2), 2.0))
+    assert not out.flags.writeable
+
+
 def test_plain_arrays_take_the_fast_path_and_return_arrays():
     out = ag.exp(np.array([0.0, 1.0]))
     assert type(out) is np.ndarray

@@ -118,7 +118,11 @@ class Squeeze(_SameElements):
 def _broadcast_view(x: Any, shape: tuple[int, ...]) -> np.ndarray | None:
     """``np.broadcast_to(x, shape)`` built directly, for a contiguous array (None otherwise):
     numpy's version spends ~3 us in Python setup, which the backward of every sum pays."""
-    if type(x) is not np.ndarray or not x.flags.c_contiguous or x.ndim > len(shape):
+    if type(x) is not np.ndarray:
+        if not isinstance(x, np.generic):  # numpy's 0-d results are scalars: gradients too
+            return None
+        x = np.asarray(x)
+    if not x.flags.c_contiguous or x.ndim > len(shape):
         return None
     lead = len(shape) - x.ndim
     strides = [0] * lead
