@@ -837,9 +837,8 @@ def _count_consumers(roots: Sequence[Tensor], token: object, only: Any = None) -
     """Pass 1: count, on each non-leaf tensor reachable from the roots, the ops that consume it.
 
     Counts live on the tensors (no dict to hash into, nothing left behind); ``token`` marks
-    every tensor this backward reaches (leaves too, so ag.grad can name unused inputs before
-    anything runs), and an earlier, interrupted backward cannot confuse it. Nothing else is
-    changed here, so the errors below leave the graph as it was.
+    every tensor this backward reaches, so an earlier, interrupted backward cannot confuse it.
+    Nothing else is changed here, so the errors below leave the graph as it was.
     """
     stack = []
     clock = _modifications
@@ -925,11 +924,15 @@ def _backward(
         raise
     # Each non-leaf tensor sums its incoming gradients in _gsum; once its last consumer is
     # done it goes on the ready stack, and its op turns that sum into its inputs' gradients.
+    # Leaves' sums are this pass's own (threads or a nested ag.grad may share a leaf, e.g. a
+    # weight), and each leaf gets one delivery, after the walk.
+    leaves: dict[Tensor, Any] = {}
     for r, g in zip(roots, grads):
         if only is not None and r not in only:
             continue
         if r.op is None:
-            _deliver(r, _own(g, create_graph), create_graph, capture)  # g may be the caller's
+            prev = leaves.get(r)
+            leaves[r] = _own(g, create_graph) if prev is None else prev + g  # g: the caller's
         else:
             r._gsum = g if r._gsum is None else r._gsum + g
     ready = [
@@ -988,27 +991,32 @@ def _backward(
             if not retain_graph:
                 op.inputs = op.saved = None
             for x, gx, need in zip(inputs, gxs, op.needs_grad):
-                if not need or (only is not None and x not in only):
-                    continue
-                if gx is not None:
+                if not (need or isinstance(x, Tensor)) or (only is not None and x not in only):
+                    continue  # a constant, or a tensor ag.grad does not need
+                if need and gx is not None:
                     xd = x.data
                     if gx.shape != xd.shape or gx.dtype is not xd.dtype:
                         gx = _fit(gx, xd, op)
+                    if x.op is None:  # a leaf: summed here, delivered once at the end
+                        prev = leaves.get(x)
+                        if prev is not None:
+                            leaves[x] = prev + gx
+                        elif gx is g or value(gx).base is not None:
+                            leaves[x] = _own(gx, create_graph)  # it becomes .grad: alias nothing
+                        else:
+                            leaves[x] = gx
+                        continue
                     prev = x._gsum
-                    if prev is not None:
-                        x._gsum = prev + gx
-                    elif x.op is None and (gx is g or value(gx).base is not None):
-                        x._gsum = _own(gx, create_graph)  # it becomes .grad: alias nothing
-                    else:
-                        x._gsum = gx
+                    x._gsum = gx if prev is None else prev + gx
+                elif x.op is None:
+                    continue
+                # (pass 1 counted every tensor input, so edges without a gradient count down too)
                 left = x._pending - 1
                 x._pending = left
                 if left == 0:  # x has all its gradient
-                    if x.op is not None:
-                        push(x)
-                    elif x._gsum is not None:  # a leaf: one delivery per backward
-                        _deliver(x, x._gsum, create_graph, capture)
-                        x._gsum = None
+                    push(x)
+        for x, gsum in leaves.items():
+            _deliver(x, gsum, create_graph, capture)
     finally:
         _state.grad_enabled, _state.anomaly = saved_mode, anomaly
         _state.refresh()

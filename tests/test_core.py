@@ -285,6 +285,18 @@ def test_a_leaf_gets_one_gradient_per_backward_sharing_nothing():
     assert not np.shares_memory(x.grad.data, w.grad.data)
 
 
+def test_a_tensor_that_requires_grad_only_later_gets_the_gradients_recorded_since():
+    x = ag.tensor(np.array([1.0, 2.0]))
+    w = ag.tensor(np.array([3.0, 4.0]), requires_grad=True)
+    y = x * w  # recorded while x needed no gradient: none flows to x through it
+    x.requires_grad = True
+    (y + x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [1.0, 1.0])
+    np.testing.assert_array_equal(w.grad.data, [1.0, 2.0])
+    (dx,) = ag.grad((x * w + x).sum(), x)
+    np.testing.assert_array_equal(dx.data, [4.0, 5.0])
+
+
 def test_custom_op_gets_a_function_and_a_second_derivative():
     class Softplus(ag.Op):
         def forward(self, x):

@@ -157,6 +157,46 @@ def test_backward_inside_another_through_a_shared_graph_is_never_silently_wrong(
     np.testing.assert_allclose(x.grad.data, 8 * t * (1 - t**2))
 
 
+def test_backward_inside_another_sharing_only_a_leaf_gets_both_gradients():
+    x = ag.tensor(np.array([1.0, -2.0]), requires_grad=True)
+    other = (x * 3.0).sum()  # shares nothing with the outer graph but the leaf x
+    loss = (_GradInsideBackward(other, x)(x) * x).sum()
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.data, 2 * x.data)
+
+
+def test_two_backward_passes_overlapping_in_time_both_reach_a_shared_leaf():
+    w = ag.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    entered, release = threading.Event(), threading.Event()
+
+    class Gate(ag.Op):  # holds thread A inside its backward while the main thread runs one
+        def forward(self, v):
+            return v.copy()
+
+        def backward(self, g, y, v):
+            entered.set()
+            release.wait(10)
+            return g
+
+    errors: list[BaseException] = []
+
+    def thread_a() -> None:
+        try:
+            Gate()(w * 2.0).sum().backward()
+        except BaseException as e:
+            errors.append(e)
+            entered.set()
+
+    a = threading.Thread(target=thread_a)
+    a.start()
+    assert entered.wait(10)
+    (w * 3.0).sum().backward()
+    release.set()
+    a.join(10)
+    assert not errors, errors
+    np.testing.assert_array_equal(w.grad.data, [5.0, 5.0])
+
+
 # --------------------------------------------------------------------------- memory
 
 HIDDEN = 32  # smaller than the notes' 100, to keep 10,000 steps fast; the graph is the same
