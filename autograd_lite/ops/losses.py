@@ -51,7 +51,6 @@ class SoftmaxCrossEntropy(Op):
         "_weight",
         "_denominator",
         "_plain",
-        "_hit",
     )
     name = "softmax_cross_entropy"
     reads_output = False
@@ -146,13 +145,14 @@ class SoftmaxCrossEntropy(Op):
         s = np.add.reduce(e, axis=1, keepdims=True)
         log_s = np.log(s)
         e /= s
-        self.saved = e  # the softmax, reused by the first-order backward
+        hit = None
         if self._plain:  # -log p[label] = log(s) - z[label], for the labelled entries only
-            self._hit = (np.arange(rows), self._labels.reshape(-1))  # each row's label
-            per_row = log_s[:, 0] - z[self._hit]
+            hit = (np.arange(rows), self._labels.reshape(-1))  # each row's label
+            per_row = log_s[:, 0] - z[hit]
         else:
             per_row = -(self._target(x.dtype, rows, classes) * (z - log_s)).sum(1)
         self._denominator = self._count(rows)
+        self.saved = e, hit  # the softmax and the label index, for the first-order backward
         if self.reduction == "none":
             return per_row.reshape(self._batch_shape(x.shape))
         total = per_row.sum()
@@ -168,10 +168,10 @@ class SoftmaxCrossEntropy(Op):
             scale = g / (self._denominator or 1.0) if self.reduction == "mean" else g
         x2 = self._rows(x)
         # Under create_graph the softmax must be a differentiable function of x.
-        p = self.saved if isinstance(x2, np.ndarray) else softmax(x2)
-        if self._plain and isinstance(p, np.ndarray):  # the textbook case, in place on a copy
+        p, hit = self.saved if isinstance(x2, np.ndarray) else (softmax(x2), None)
+        if hit is not None:  # the textbook case: p - onehot, in place on a copy
             d = p.copy()
-            d[self._hit] -= 1.0
+            d[hit] -= 1.0
             d *= scale
         else:
             rows, classes = x2.shape
