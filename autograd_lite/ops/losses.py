@@ -72,9 +72,13 @@ class SoftmaxCrossEntropy(Op):
         self.label_smoothing = label_smoothing
         self._weight = weight
         self.ignore_index = ignore_index
-        # Class labels and nothing else: the loss needs only each row's labelled entry.
+        # Class labels and nothing else (an ignore_index no label equals, as F.cross_entropy's
+        # -100, changes nothing): the loss needs only each row's labelled entry.
         self._plain = (
-            labels is not None and weight is None and not label_smoothing and (ignore_index is None)
+            labels is not None
+            and weight is None
+            and not label_smoothing
+            and (ignore_index is None or not (labels == ignore_index).any())
         )
 
     def describe(self) -> dict[str, Any]:
