@@ -624,11 +624,21 @@ class Op:
             return apply_unary(self, inputs[0])
         if len(inputs) == 2:
             return apply_binary(self, *inputs)
-        if not any(isinstance(x, Tensor) for x in inputs):
+        arrays: list[Any] = []
+        needs: list[bool | None] = []
+        for x in inputs:
+            if isinstance(x, Tensor):
+                arrays.append(x.data)
+                needs.append(x.requires_grad)
+            else:
+                arrays.append(x)
+                needs.append(None)  # not a tensor
+        if needs.count(None) == len(needs):
             return self.forward(*inputs)
-        y = np.asarray(self.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs]))
-        needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
-        return _output(self, inputs, needs if True in needs else None, y)
+        y = self.forward(*arrays)
+        if type(y) is not np.ndarray:
+            y = np.asarray(y)
+        return _output(self, inputs, tuple(map(bool, needs)) if True in needs else None, y)
 
 
 # The hot path of every op, unrolled for one and two inputs. Built-in op functions call
