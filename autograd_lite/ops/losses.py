@@ -239,7 +239,7 @@ def softmax_cross_entropy(
                 f"got shape {w.shape}"
             )
     t = np.array(value(target))  # a copy: later changes must not move the gradient
-    batch = tuple(n for i, n in enumerate(xv.shape) if i != axis % xv.ndim)
+    batch = xv.shape[: axis % xv.ndim] + xv.shape[axis % xv.ndim + 1 :]
     labels = probs = None
     if t.dtype.kind in "iu":
         if t.shape != batch:
@@ -248,7 +248,8 @@ def softmax_cross_entropy(
                 f"{batch}, got {t.shape} (logits {xv.shape})"
             )
         bad = None
-        if t.size and (t.min() < 0 or t.max() >= classes):  # (two reductions: the common case)
+        # two reductions first (the common case), by the ufuncs: t.min() is a Python wrapper
+        if t.size and (np.minimum.reduce(t, None) < 0 or np.maximum.reduce(t, None) >= classes):
             bad = (t < 0) | (t >= classes)
             if ignore_index is not None:
                 bad &= t != ignore_index
@@ -274,9 +275,10 @@ def softmax_cross_entropy(
             f"{op}: target must be integer class indices or floating probabilities, "
             f"got dtype {t.dtype}"
         )
-    return SoftmaxCrossEntropy(
+    fused = SoftmaxCrossEntropy(
         labels, probs, axis, reduction, float(label_smoothing), w, ignore_index
-    )(logits)
+    )
+    return apply_unary(fused, logits)
 
 
 class SigmoidBinaryCrossEntropy(Op):
