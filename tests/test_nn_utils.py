@@ -60,3 +60,30 @@ def test_clip_grad_value_clips_elementwise_in_place():
     clip_grad_value_([p], 0.5)
     assert p.grad.data is array
     np.testing.assert_array_equal(p.grad.data, np.clip(g, -0.5, 0.5))
+
+
+def _module_zero_grad_in_place(w):
+    model = ag.nn.Module()
+    model.w = ag.nn.Parameter(np.zeros(2))
+    model.w.grad = w.grad  # the module's parameter shares the gradient tensor
+    model.zero_grad(set_to_none=False)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda w: clip_grad_norm_([w], 1.0),
+        lambda w: clip_grad_value_([w], 1.0),
+        lambda w: ag.optim.SGD([w], lr=0.1).zero_grad(set_to_none=False),
+        _module_zero_grad_in_place,
+    ],
+    ids=["clip_grad_norm_", "clip_grad_value_", "optimizer zero_grad", "module zero_grad"],
+)
+def test_writes_into_grad_are_seen_by_a_graph_that_read_it(write):
+    w = ag.tensor([3.0, 4.0], requires_grad=True)
+    (w * w).sum().backward()  # w.grad = [6, 8]
+    v = ag.tensor([1.0, 1.0], requires_grad=True)
+    y = (v * w.grad).sum()  # v's gradient is w.grad's values
+    write(w)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()

@@ -28,6 +28,7 @@ def _zero_grads(tensors: Iterable[Tensor], set_to_none: bool) -> None:
             t.grad = None
         elif t.grad is not None:
             t.grad.data[...] = 0.0
+            t.grad.mark_modified()  # a graph that read the old values must not backward
 
 
 class Parameter(Tensor):

@@ -12,9 +12,9 @@ from autograd_lite.core import Tensor
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
 
 
-def _grads(parameters: Tensor | Iterable[Tensor]) -> list[np.ndarray]:
+def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
-    return [p.grad.data for p in params if p.grad is not None]
+    return [p.grad for p in params if p.grad is not None]
 
 
 def clip_grad_norm_(
@@ -41,9 +41,10 @@ def clip_grad_norm_(
     >>> np.round(w.grad.data, 4).tolist()
     [0.6, 0.8]
     """
-    grads = _grads(parameters)
-    if not grads:
+    grad_tensors = _grads(parameters)
+    if not grad_tensors:
         return 0.0
+    grads = [g.data for g in grad_tensors]
     norm_type = float(norm_type)
     if norm_type == math.inf:
         total = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in grads)
@@ -56,8 +57,9 @@ def clip_grad_norm_(
         )
     coef = float(max_norm) / (total + 1e-6)
     if coef < 1.0:
-        for g in grads:
-            g *= coef
+        for g in grad_tensors:
+            g.data *= coef
+            g.mark_modified()  # a graph that read this gradient's values must not backward
     return total
 
 
@@ -76,4 +78,5 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
     """
     c = float(clip_value)
     for g in _grads(parameters):
-        np.clip(g, -c, c, out=g)
+        np.clip(g.data, -c, c, out=g.data)
+        g.mark_modified()
