@@ -232,6 +232,20 @@ def test_linear_forward_and_gradients(x, w, b):
     assert gradgradcheck(F.linear, *inputs)
 
 
+@pytest.mark.parametrize(
+    "x_dtype, w_dtype, b_dtype",
+    [(np.int64, np.int64, np.float64), (np.float32, np.float32, np.float64), (np.float32,) * 3],
+)
+def test_linear_promotes_like_numpy(x_dtype, w_dtype, b_dtype):
+    x = np.arange(6).reshape(2, 3).astype(x_dtype)
+    w = np.arange(12).reshape(4, 3).astype(w_dtype)
+    b = np.full(4, 0.5, dtype=b_dtype)
+    want = x @ w.T + b
+    got = F.linear(x, w, b)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
 def test_linear_errors():
     with pytest.raises(ValueError, match=r"linear: input of shape \(2, 4\) does not fit weight"):
         F.linear(np.zeros((2, 4)), np.zeros((3, 5)))

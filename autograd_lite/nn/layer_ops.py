@@ -93,7 +93,11 @@ class Linear(Op):
     def forward(self, x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
         y = x @ w.T
         if b is not None:
-            y += b  # in place: y is fresh, and its dtype is already the promoted one
+            b = np.asarray(b)
+            if b.dtype == y.dtype:
+                y += b  # in place: y is fresh
+            else:  # numpy's promotion, as x @ w.T + b (an int product and a float bias)
+                y = y + b
         return y
 
     def backward(self, g, y, x, w, *b):
