@@ -302,6 +302,29 @@ def test_sequential_forward_composes_and_accepts_an_ordered_dict():
     assert [n for n, _ in seq.named_parameters()] == ["fc.weight", "fc.bias"]
 
 
+def test_sequential_setitem_replaces_in_place_and_delitem_renumbers_as_pytorch():
+    seq = nn.Sequential(OrderedDict([("fc", nn.Linear(2, 3, rng=0)), ("act", nn.ReLU())]))
+    out = nn.Linear(3, 1, rng=1)
+    seq.append(out)
+    tanh = nn.Tanh()
+    seq[-2] = tanh  # keeps the name "act" and the position
+    assert [n for n, _ in seq.named_children()] == ["fc", "act", "2"] and seq[1] is tanh
+    x = np.array([[0.5, -1.0]])
+    fc = seq[0]
+    np.testing.assert_array_equal(seq(x).data, out(tanh(fc(x))).data)
+    assert _op_scopes(seq(ag.tensor(x, requires_grad=True))) == {"fc", "act", "2"}
+    with pytest.raises(TypeError, match="item 0 is a Tensor, expected an nn.Module"):
+        seq[0] = ag.tensor(1.0)  # type: ignore[assignment]
+    assert seq[0] is fc  # nothing changed
+    del seq[1]
+    assert [n for n, _ in seq.named_children()] == ["0", "1"] and list(seq) == [fc, out]
+    assert [n for n, _ in seq.named_parameters()][:2] == ["0.weight", "0.bias"]
+    del seq[:1]
+    assert list(seq) == [out] and [n for n, _ in seq.named_children()] == ["0"]
+    with pytest.raises(IndexError, match="index 5 out of range for 1"):
+        del seq[5]
+
+
 # ------------------------------------------------------------------------------- ModuleList
 
 

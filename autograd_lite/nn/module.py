@@ -391,7 +391,8 @@ class Module:
 
 
 class Sequential(Module):
-    """Modules applied one after the other; indexable (int or slice), iterable, ``len``.
+    """Modules applied one after the other; indexable (int or slice), iterable, ``len``;
+    ``model[i] = module`` replaces one, ``del model[i]`` (or a slice) removes and renumbers.
 
     Example
     -------
@@ -446,6 +447,34 @@ class Sequential(Module):
         if isinstance(idx, slice):
             return Sequential(OrderedDict(items[idx]))
         return items[_position("Sequential", idx, len(items))][1]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        """Replace the module at ``idx``; it keeps that module's name and position."""
+        (module,) = _checked_modules("Sequential", [module])
+        names = list(self._modules)
+        self.add_module(names[_position("Sequential", idx, len(names))], module)
+
+    def __delitem__(self, idx: int | slice) -> None:
+        """Remove modules; the rest are renumbered ``"0"``, ``"1"``, ... as PyTorch does."""
+        _delete_children(self, "Sequential", idx)
+
+
+def _renumber(owner: Module, modules: list[Module]) -> None:
+    """Make ``modules`` the children ``"0"``, ``"1"``, ... of ``owner``, in this order."""
+    for name in list(owner._modules):
+        delattr(owner, name)
+    for i, module in enumerate(modules):
+        owner.add_module(str(i), module)
+
+
+def _delete_children(owner: Module, name: str, idx: int | slice) -> None:
+    """``del owner[idx]`` (an int or a slice); the remaining children are renumbered."""
+    modules = list(owner._modules.values())
+    if isinstance(idx, slice):
+        del modules[idx]
+    else:
+        del modules[_position(name, idx, len(modules))]
+    _renumber(owner, modules)
 
 
 def _position(owner: str, idx: Any, n: int) -> int:
@@ -524,13 +553,6 @@ class ModuleList(_Container):
         if modules is not None:
             self.extend(modules)
 
-    def _renumber(self, modules: list[Module]) -> None:
-        """Make ``modules`` the children ``"0"``, ``"1"``, ..., in this order."""
-        for name in list(self._modules):
-            delattr(self, name)
-        for i, module in enumerate(modules):
-            self.add_module(str(i), module)
-
     def append(self, module: Module) -> ModuleList:
         """Add ``module`` at the end; return self."""
         (module,) = _checked_modules("ModuleList.append", [module])
@@ -553,7 +575,7 @@ class ModuleList(_Container):
             raise TypeError(f"ModuleList.insert: index must be an int, got {type(index).__name__}")
         modules = list(self._modules.values())
         modules.insert(int(index), module)
-        self._renumber(modules)
+        _renumber(self, modules)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -582,12 +604,7 @@ class ModuleList(_Container):
         self.add_module(str(_position("ModuleList", idx, len(self._modules))), module)
 
     def __delitem__(self, idx: int | slice) -> None:
-        modules = list(self._modules.values())
-        if isinstance(idx, slice):
-            del modules[idx]
-        else:
-            del modules[_position("ModuleList", idx, len(modules))]
-        self._renumber(modules)
+        _delete_children(self, "ModuleList", idx)
 
 
 class ModuleDict(_Container):
