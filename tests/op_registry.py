@@ -241,12 +241,17 @@ def cross_entropy_example(draw: Any, probabilities: bool) -> Example:
 
 
 def bce_reference(
-    x: np.ndarray, target: np.ndarray, reduction: str = "mean", pos_weight: Any = None
+    x: np.ndarray,
+    target: np.ndarray,
+    reduction: str = "mean",
+    pos_weight: Any = None,
+    weight: Any = None,
 ) -> np.ndarray:
     """PyTorch's binary_cross_entropy_with_logits, naively through log(sigmoid)."""
     s = 1 / (1 + np.exp(-x))
     pw = 1.0 if pos_weight is None else pos_weight
     per = -(pw * target * np.log(s) + (1 - target) * np.log(1 - s))
+    per = per if weight is None else weight * per
     if reduction == "none":
         return per
     return per.mean() if reduction == "mean" else per.sum()
@@ -260,13 +265,14 @@ def bce_example(draw: Any) -> Example:
         ags.arrays(shape, domain=ags.interval(0.0, 1.0))
         | hnp.arrays(np.float64, shape, elements=st.sampled_from([0.0, 1.0]))
     )
-    # pos_weight broadcasts to the logits: a trailing part of their shape, some sides 1.
-    start = draw(st.integers(0, len(shape)))
-    pw_shape = draw(st.tuples(*(st.sampled_from([1, n]) for n in shape[start:])))
-    pw = draw(st.none() | ags.arrays(pw_shape, domain=ags.interval(0.5, 3.0)))
     kw = {"target": target, "reduction": draw(st.sampled_from(["mean", "sum", "none"]))}
-    if pw is not None:
-        kw["pos_weight"] = pw
+    for name in ("pos_weight", "weight"):
+        # a weight broadcasts to the logits: a trailing part of their shape, some sides 1
+        start = draw(st.integers(0, len(shape)))
+        w_shape = draw(st.tuples(*(st.sampled_from([1, n]) for n in shape[start:])))
+        w = draw(st.none() | ags.arrays(w_shape, domain=ags.interval(0.5, 3.0)))
+        if w is not None:
+            kw[name] = w
     return (x,), kw
 
 

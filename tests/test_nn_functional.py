@@ -137,6 +137,28 @@ def test_binary_cross_entropy_with_logits():
     assert F.binary_cross_entropy_with_logits(xt, t).op.name == "sigmoid_binary_cross_entropy"
 
 
+def test_binary_cross_entropy_with_logits_weight_rescales_each_element_as_pytorch():
+    x, t = rng.normal(size=(3, 2)), rng.uniform(size=(3, 2))
+    weight, pos_weight = np.array([[0.5], [2.0], [1.0]]), np.array([1.0, 3.0])
+    p = 1 / (1 + np.exp(-x))
+    want = -weight * (pos_weight * t * np.log(p) + (1 - t) * np.log(1 - p))
+    got = F.binary_cross_entropy_with_logits(x, t, weight, reduction="none", pos_weight=pos_weight)
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+    module = nn.BCEWithLogitsLoss(weight, pos_weight=pos_weight)  # PyTorch's argument order
+    np.testing.assert_allclose(module(x, t), want.mean(), rtol=1e-10)  # mean over elements
+    np.testing.assert_allclose(
+        nn.BCEWithLogitsLoss(weight, reduction="sum")(x, t),
+        (-weight * (t * np.log(p) + (1 - t) * np.log(1 - p))).sum(),
+        rtol=1e-10,
+    )
+    assert list(module.state_dict()) == ["weight", "pos_weight"]
+    xt = ag.tensor(x, requires_grad=True)
+    F.binary_cross_entropy_with_logits(xt, t, weight).backward()
+    np.testing.assert_allclose(xt.grad.data, weight * (p - t) / x.size, rtol=1e-10)
+    with pytest.raises(ValueError, match=r"weight of shape \(2, 2\) does not broadcast"):
+        F.binary_cross_entropy_with_logits(x, t, np.ones((2, 2)))
+
+
 def test_loss_modules_repr_and_bad_reduction():
     assert repr(nn.MSELoss()) == "MSELoss(reduction='mean')"
     with pytest.raises(ValueError, match="CrossEntropyLoss: reduction must be one of"):

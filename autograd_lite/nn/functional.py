@@ -219,10 +219,14 @@ def cross_entropy(
 def binary_cross_entropy_with_logits(
     input: Any,  # noqa: A002
     target: Any,
+    weight: Any = None,
     reduction: str = "mean",
     pos_weight: Any = None,
 ) -> Any:
     """Binary cross-entropy of ``sigmoid(input)``: ``ag.sigmoid_binary_cross_entropy``, one op.
+
+    ``weight`` rescales each element's loss and ``pos_weight`` the positive term, both
+    broadcast against ``input``, as PyTorch (whose argument order this follows).
 
     Example
     -------
@@ -231,5 +235,5 @@ def binary_cross_entropy_with_logits(
     0.693147
     """
     return ops.sigmoid_binary_cross_entropy(
-        input, target, reduction=reduction, pos_weight=pos_weight
+        input, target, reduction=reduction, pos_weight=pos_weight, weight=weight
     )

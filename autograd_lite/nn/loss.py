@@ -97,7 +97,7 @@ class NLLLoss(_WeightedLoss):
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
 
 
-class BCEWithLogitsLoss(_Loss):
+class BCEWithLogitsLoss(_WeightedLoss):
     """Binary cross-entropy of ``sigmoid(input)``; see ``F.binary_cross_entropy_with_logits``.
 
     Example
@@ -108,11 +108,13 @@ class BCEWithLogitsLoss(_Loss):
     0.693147
     """
 
-    def __init__(self, reduction: str = "mean", pos_weight: Any = None) -> None:
-        super().__init__(reduction)
+    def __init__(self, weight: Any = None, reduction: str = "mean", pos_weight: Any = None) -> None:
+        super().__init__(weight, reduction)
         self.register_buffer(
             "pos_weight", None if pos_weight is None else np.array(value(pos_weight))
         )
 
     def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
-        return F.binary_cross_entropy_with_logits(input, target, self.reduction, self.pos_weight)
+        return F.binary_cross_entropy_with_logits(
+            input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
+        )

@@ -283,21 +283,31 @@ def softmax_cross_entropy(
 
 class SigmoidBinaryCrossEntropy(Op):
     """Binary cross-entropy of sigmoid(logits), with no clipping: finite and accurate for any
-    logits. With ``pos_weight`` the positive term is weighted as PyTorch does."""
+    logits. With ``pos_weight`` the positive term is weighted, and with ``weight`` each
+    element's loss, as PyTorch does (the mean stays over all elements)."""
 
-    __slots__ = ("reduction", "_target", "_pos_weight")
+    __slots__ = ("reduction", "_target", "_pos_weight", "_weight")
     name = "sigmoid_binary_cross_entropy"
     reads_output = False
 
-    def __init__(self, target: np.ndarray, reduction: str, pos_weight: np.ndarray | None) -> None:
+    def __init__(
+        self,
+        target: np.ndarray,
+        reduction: str,
+        pos_weight: np.ndarray | None,
+        weight: np.ndarray | None = None,
+    ) -> None:
         self._target = target
         self.reduction = reduction
         self._pos_weight = pos_weight
+        self._weight = weight
 
     def describe(self) -> dict[str, Any]:
         args: dict[str, Any] = {"reduction": self.reduction}
         if self._pos_weight is not None:
             args["pos_weight"] = "given"
+        if self._weight is not None:
+            args["weight"] = "given"
         return args
 
     def _reduce(self, per_element: Any, size: int) -> Any:
@@ -315,6 +325,8 @@ class SigmoidBinaryCrossEntropy(Op):
         linear = np.where(x >= 0, pos * x, -neg * x)
         softplus = np.log1p(np.exp(-np.abs(x)))
         per_element = linear + (softplus if pw is None else (1 + (pw - 1) * t) * softplus)
+        if self._weight is not None:
+            per_element = per_element * self._weight
         return self._reduce(per_element, x.size)
 
     def backward(self, g, y, x):
@@ -322,19 +334,27 @@ class SigmoidBinaryCrossEntropy(Op):
         t, pw = self._target.astype(dtype, copy=False), self._pos_weight
         s = sigmoid(x)
         d = s - t if pw is None else (1 + (pw - 1) * t) * s - pw * t
+        if self._weight is not None:
+            d = d * self._weight
         if self.reduction == "none":
             return d * g
         return d * (g / value(x).size if self.reduction == "mean" else g)
 
 
 def sigmoid_binary_cross_entropy(
-    logits: Any, target: Any, *, reduction: str = "mean", pos_weight: Any = None
+    logits: Any,
+    target: Any,
+    *,
+    reduction: str = "mean",
+    pos_weight: Any = None,
+    weight: Any = None,
 ) -> Any:
     """Binary cross-entropy between sigmoid(logits) and ``target`` in [0, 1], fused into one op.
 
     Stable for any logits (log-sigmoid through logaddexp, no clipping); the backward is
-    ``(sigmoid(logits) - target) / N``. ``pos_weight`` weights the positive term
-    (broadcast against the logits, as PyTorch's BCEWithLogitsLoss).
+    ``(sigmoid(logits) - target) / N``. ``pos_weight`` weights the positive term and
+    ``weight`` each element's loss (both broadcast against the logits, as PyTorch's
+    BCEWithLogitsLoss; the mean is still over all elements).
 
     Examples
     --------
@@ -353,15 +373,24 @@ def sigmoid_binary_cross_entropy(
         raise ValueError(f"{op}: target shape {t.shape} must equal the logits' shape {xv.shape}")
     if t.size and (t.min() < 0 or t.max() > 1):
         raise ValueError(f"{op}: targets must be in [0, 1], got values in [{t.min()}, {t.max()}]")
-    pw = None
-    if pos_weight is not None:
-        pw = np.asarray(value(pos_weight), dtype=xv.dtype)
-        try:
-            if np.broadcast_shapes(pw.shape, xv.shape) != xv.shape:
-                raise ValueError
-        except ValueError:
-            raise ValueError(
-                f"{op}: pos_weight of shape {pw.shape} does not broadcast to the logits' "
-                f"shape {xv.shape}"
-            ) from None
-    return apply_unary(SigmoidBinaryCrossEntropy(t, reduction, pw), logits)
+    pw, w = (
+        _broadcasting(op, name, v, xv)
+        for name, v in (("pos_weight", pos_weight), ("weight", weight))
+    )
+    return apply_unary(SigmoidBinaryCrossEntropy(t, reduction, pw, w), logits)
+
+
+def _broadcasting(op: str, name: str, given: Any, logits: np.ndarray) -> np.ndarray | None:
+    """An optional weight as an array of the logits' dtype that broadcasts to their shape."""
+    if given is None:
+        return None
+    w = np.asarray(value(given), dtype=logits.dtype)
+    try:
+        if np.broadcast_shapes(w.shape, logits.shape) != logits.shape:
+            raise ValueError
+    except ValueError:
+        raise ValueError(
+            f"{op}: {name} of shape {w.shape} does not broadcast to the logits' shape "
+            f"{logits.shape}"
+        ) from None
+    return w
