@@ -1,6 +1,6 @@
 """Instructions per op of the op-overhead chain, counted by valgrind: repeatable on a busy machine.
 
-    python -m benchmarks.instructions [--ops 2000]
+    python -m benchmarks.instructions [--ops 1000]
 
 Runs the mul/add chain (forward + backward, 1-element tensors) for autograd_lite, for
 hand-written numpy and for a bare engine under ``valgrind --tool=callgrind``, once with the
@@ -129,7 +129,9 @@ def count(side: str, ops: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ops", type=int, default=2000, help="ops in the chain (default 2000)")
+    parser.add_argument(
+        "--ops", type=int, default=1000, help="ops in the chain (default 1000: the workload's)"
+    )
     args = parser.parse_args(argv)
     if shutil.which("valgrind") is None:
         print("valgrind is not installed: apt-get install valgrind", file=sys.stderr)
