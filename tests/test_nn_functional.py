@@ -159,6 +159,42 @@ def test_binary_cross_entropy_with_logits_weight_rescales_each_element_as_pytorc
         F.binary_cross_entropy_with_logits(x, t, np.ones((2, 2)))
 
 
+def test_loss_weights_are_copied_constants_checked_up_front():
+    x = ag.tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    t = np.array([1.0, 0.0, 1.0])
+    w = np.ones(3)
+    loss = F.binary_cross_entropy_with_logits(x, t, w)
+    w[:] = 0.0  # a later write to the caller's array must not move the gradient
+    loss.backward()
+    p = 1 / (1 + np.exp(-x.data))
+    np.testing.assert_allclose(x.grad.data, (p - t) / 3, rtol=1e-12)
+    crit = nn.BCEWithLogitsLoss(weight=np.ones(3))
+    x.grad = None
+    loss = crit(x, t)
+    crit.load_state_dict({"weight": np.full(3, 5.0)})
+    loss.backward()
+    np.testing.assert_allclose(x.grad.data, (p - t) / 3, rtol=1e-12)
+    cw = np.ones(3)
+    logits = ag.tensor(np.array([[0.1, 0.2, 0.3]]), requires_grad=True)
+    ce = F.cross_entropy(logits, np.array([2]), weight=cw)
+    cw[:] = 7.0
+    ce.backward()
+    s = np.exp(logits.data) / np.exp(logits.data).sum()
+    np.testing.assert_allclose(logits.grad.data, s - [0.0, 0.0, 1.0], rtol=1e-12)
+    trainable = ag.tensor(np.ones(3), requires_grad=True)
+    for call in (
+        lambda: F.binary_cross_entropy_with_logits(x, t, trainable),
+        lambda: F.binary_cross_entropy_with_logits(x, t, pos_weight=trainable),
+        lambda: F.cross_entropy(logits, np.array([2]), weight=trainable),
+    ):
+        with pytest.raises(RuntimeError, match="not differentiable with respect to it"):
+            call()
+    with pytest.raises(TypeError, match="BCEWithLogitsLoss: weight must be a numeric array"):
+        nn.BCEWithLogitsLoss("sum")  # type: ignore[arg-type]  # the old argument order
+    with pytest.raises(TypeError, match="weight must be a numeric array, got str"):
+        F.binary_cross_entropy_with_logits(x, t, "sum")
+
+
 def test_loss_modules_repr_and_bad_reduction():
     assert repr(nn.MSELoss()) == "MSELoss(reduction='mean')"
     with pytest.raises(ValueError, match="CrossEntropyLoss: reduction must be one of"):

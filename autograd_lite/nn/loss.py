@@ -33,6 +33,11 @@ class _WeightedLoss(_Loss):
 
     def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
+        if weight is not None and np.asarray(value(weight)).dtype.kind not in "biuf":
+            raise TypeError(
+                f"{type(self).__name__}: weight must be a numeric array, got {weight!r} (is it "
+                f"meant as reduction=...? weight comes first, as in PyTorch)"
+            )
         self.register_buffer("weight", None if weight is None else np.array(value(weight)))
 
 

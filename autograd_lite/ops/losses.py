@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, apply_unary, value
+from ..core import Op, Tensor, apply_unary, value
 from .elementwise import sigmoid
 from .reductions import softmax
 
@@ -23,6 +23,22 @@ _REDUCTIONS = ("mean", "sum", "none")
 def _check_reduction(op: str, reduction: str) -> None:
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _constant(op: str, name: str, given: Any, dtype: np.dtype) -> np.ndarray:
+    """A weight argument as a private array of ``dtype``: the loss is not differentiable in it,
+    and a copy, so that later writes to the caller's array cannot move the gradient."""
+    if isinstance(given, Tensor) and given.requires_grad:
+        raise RuntimeError(
+            f"{op}: {name} requires grad, but the loss is not differentiable with respect to "
+            f"it; pass {name}.detach()"
+        )
+    raw = np.asarray(value(given))
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{op}: {name} must be a numeric array, got {type(given).__name__} of dtype {raw.dtype}"
+        )
+    return np.array(raw, dtype=dtype, copy=True)
 
 
 def _check_logits(op: str, x: Any) -> np.ndarray:
@@ -232,7 +248,7 @@ def softmax_cross_entropy(
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing}")
     w = None
     if weight is not None:
-        w = np.asarray(value(weight), dtype=xv.dtype)
+        w = _constant(op, "weight", weight, xv.dtype)
         if w.shape != (classes,) or (w < 0).any():
             raise ValueError(
                 f"{op}: weight must be non-negative with shape ({classes},) (one per class), "
@@ -384,7 +400,7 @@ def _broadcasting(op: str, name: str, given: Any, logits: np.ndarray) -> np.ndar
     """An optional weight as an array of the logits' dtype that broadcasts to their shape."""
     if given is None:
         return None
-    w = np.asarray(value(given), dtype=logits.dtype)
+    w = _constant(op, name, given, logits.dtype)
     try:
         if np.broadcast_shapes(w.shape, logits.shape) != logits.shape:
             raise ValueError
