@@ -313,7 +313,7 @@ def test_sequential_setitem_replaces_in_place_and_delitem_renumbers_as_pytorch()
     fc = seq[0]
     np.testing.assert_array_equal(seq(x).data, out(tanh(fc(x))).data)
     assert _op_scopes(seq(ag.tensor(x, requires_grad=True))) == {"fc", "act", "2"}
-    with pytest.raises(TypeError, match="item 0 is a Tensor, expected an nn.Module"):
+    with pytest.raises(TypeError, match="item 0 is of type Tensor, expected an nn.Module"):
         seq[0] = ag.tensor(1.0)  # type: ignore[assignment]
     assert seq[0] is fc  # nothing changed
     del seq[1]
@@ -323,6 +323,11 @@ def test_sequential_setitem_replaces_in_place_and_delitem_renumbers_as_pytorch()
     assert list(seq) == [out] and [n for n, _ in seq.named_children()] == ["0"]
     with pytest.raises(IndexError, match="index 5 out of range for 1"):
         del seq[5]
+    with pytest.raises(TypeError, match=r"index must be an int \(assignment takes one module\)"):
+        seq[0:1] = nn.ReLU()  # type: ignore[index]
+    blocks = nn.ModuleList([nn.ReLU()])
+    with pytest.raises(TypeError, match=r"ModuleList: index must be an int \(assignment"):
+        blocks[0:1] = nn.ReLU()  # type: ignore[index]
 
 
 # ------------------------------------------------------------------------------- ModuleList
@@ -406,11 +411,13 @@ def test_module_list_append_extend_insert_setitem_delitem_renumber():
 
 def test_module_list_rejects_non_modules_before_changing_anything():
     ml = nn.ModuleList([nn.ReLU()])
-    with pytest.raises(TypeError, match="ModuleList.extend: item 1 is a int, expected an nn.Mod"):
+    with pytest.raises(
+        TypeError, match="ModuleList.extend: item 1 is of type int, expected an nn.Mod"
+    ):
         ml.extend([nn.Tanh(), 3])
     with pytest.raises(TypeError, match="ModuleList.extend: expected an iterable of nn.Modules"):
         ml.extend(5)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="ModuleList.append: item 0 is a ndarray"):
+    with pytest.raises(TypeError, match="ModuleList.append: item 0 is of type ndarray"):
         ml.append(np.ones(2))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="ModuleList.insert: index must be an int, got str"):
         ml.insert("0", nn.Tanh())  # type: ignore[arg-type]

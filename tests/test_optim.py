@@ -393,3 +393,15 @@ def test_frozen_parameters_are_accepted_and_left_alone():
     opt.step()
     np.testing.assert_array_equal(model.weight.data, before)
     assert model.weight.grad is None and model.bias.grad is not None
+
+
+def test_zero_grad_in_place_detaches_a_gradient_built_with_create_graph():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    (x**3).sum().backward(create_graph=True)  # x.grad = 3 x^2, differentiable
+    grad_tensor = x.grad
+    ag.optim.SGD([x], lr=0.1).zero_grad(set_to_none=False)
+    assert x.grad is grad_tensor and x.grad.op is None and not x.grad.requires_grad
+    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0])
+    (x**3).sum().backward(create_graph=True)
+    (d2,) = ag.grad(x.grad.sum(), x)  # only the second pass's graph: 6 x
+    np.testing.assert_allclose(d2.data, [6.0, 12.0])

@@ -452,7 +452,7 @@ class Sequential(Module):
         """Replace the module at ``idx``; it keeps that module's name and position."""
         (module,) = _checked_modules("Sequential", [module])
         names = list(self._modules)
-        self.add_module(names[_position("Sequential", idx, len(names))], module)
+        self.add_module(names[_position("Sequential", idx, len(names), slices=False)], module)
 
     def __delitem__(self, idx: int | slice) -> None:
         """Remove modules; the rest are renumbered ``"0"``, ``"1"``, ... as PyTorch does."""
@@ -477,10 +477,12 @@ def _delete_children(owner: Module, name: str, idx: int | slice) -> None:
     _renumber(owner, modules)
 
 
-def _position(owner: str, idx: Any, n: int) -> int:
-    """``idx`` (an int, negative counting from the end) as a checked position in ``range(n)``."""
+def _position(owner: str, idx: Any, n: int, slices: bool = True) -> int:
+    """``idx`` (an int, negative counting from the end) as a checked position in ``range(n)``;
+    ``slices`` says whether the caller also takes slices (for the error message)."""
     if not isinstance(idx, (int, np.integer)) or isinstance(idx, bool):
-        raise TypeError(f"{owner}: index must be an int or a slice, got {type(idx).__name__}")
+        kinds = "an int or a slice" if slices else "an int (assignment takes one module)"
+        raise TypeError(f"{owner}: index must be {kinds}, got {type(idx).__name__}")
     if not -n <= idx < n:
         raise IndexError(f"{owner}: index {idx} out of range for {n} modules")
     return int(idx) % n
@@ -496,7 +498,9 @@ def _checked_modules(owner: str, modules: Any) -> list[Module]:
         ) from None
     for i, m in enumerate(items):
         if not isinstance(m, Module):
-            raise TypeError(f"{owner}: item {i} is a {type(m).__name__}, expected an nn.Module")
+            raise TypeError(
+                f"{owner}: item {i} is of type {type(m).__name__}, expected an nn.Module"
+            )
     return items
 
 
@@ -601,7 +605,7 @@ class ModuleList(_Container):
 
     def __setitem__(self, idx: int, module: Module) -> None:
         (module,) = _checked_modules("ModuleList", [module])
-        self.add_module(str(_position("ModuleList", idx, len(self._modules))), module)
+        self.add_module(str(_position("ModuleList", idx, len(self._modules), slices=False)), module)
 
     def __delitem__(self, idx: int | slice) -> None:
         _delete_children(self, "ModuleList", idx)

@@ -27,8 +27,10 @@ def _zero_grads(tensors: Iterable[Tensor], set_to_none: bool) -> None:
         if set_to_none:
             t.grad = None
         elif t.grad is not None:
-            t.grad.data[...] = 0.0
-            t.grad.mark_modified()  # a graph that read the old values must not backward
+            g = t.grad
+            g.op, g.requires_grad = None, False  # detached in place (create_graph), as PyTorch
+            g.data[...] = 0.0
+            g.mark_modified()  # a graph that read the old values must not backward
 
 
 class Parameter(Tensor):
