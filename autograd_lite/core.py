@@ -676,7 +676,7 @@ def apply_binary(op: Op, a: Any, b: Any) -> Any:
 
 def _output(op: Op, inputs: tuple[Any, ...], needs: tuple[bool, ...] | None, y: Any) -> Tensor:
     """The op's output tensor, linked into the graph when ``needs`` (which inputs need grad)
-    is given and grad mode is on. The hot path of every op: no __init__, one thread-state read."""
+    is given and grad mode is on. The hot path of every op: built without __init__."""
     if needs is None or (recording := _state.recording) is None:
         if _state.anomaly:
             _check_forward(op, inputs, y)
@@ -847,7 +847,8 @@ def _count_consumers(roots: Sequence[Tensor], token: object, only: Any = None) -
     """Pass 1: count, on each non-leaf tensor reachable from the roots, the ops that consume it.
 
     Counts live on the tensors (no dict to hash into, nothing left behind); ``token`` marks
-    every tensor this backward reaches, so an earlier, interrupted backward cannot confuse it.
+    every non-leaf tensor this backward reaches, so an earlier, interrupted backward cannot
+    confuse it. Leaves need no count: their sums are the pass's own and go out after the walk.
     Nothing else is changed here, so the errors below leave the graph as it was.
     """
     stack = []
@@ -856,12 +857,11 @@ def _count_consumers(roots: Sequence[Tensor], token: object, only: Any = None) -
     for r in roots:
         if only is not None and r not in only:
             continue
-        if r._pass is not token:
+        if r.op is not None and r._pass is not token:
             r._pass = token
             r._pending = 0
             r._gsum = None
-            if r.op is not None:
-                stack.append(r)
+            stack.append(r)
     while stack:
         t = stack.pop()
         op = t.op
@@ -871,11 +871,11 @@ def _count_consumers(roots: Sequence[Tensor], token: object, only: Any = None) -
         if op._epoch != clock:  # type: ignore[union-attr]
             _check_unmodified(op, t)  # type: ignore[arg-type]
         for x in inputs:
-            if isinstance(x, Tensor) and (only is None or x in only):
+            if isinstance(x, Tensor) and x.op is not None and (only is None or x in only):
                 if x._pass is token:
                     x._pending += 1
                     continue
-                if nested and x.op is not None and x._pass in _running:
+                if nested and x._pass in _running:
                     raise RuntimeError(
                         f"backward: a tensor of shape {x.shape} made by '{x.op.name}' is part of "
                         f"a backward that is still running (a backward or ag.grad inside another "
@@ -884,8 +884,7 @@ def _count_consumers(roots: Sequence[Tensor], token: object, only: Any = None) -
                 x._pass = token
                 x._pending = 1
                 x._gsum = None
-                if x.op is not None:
-                    stack.append(x)
+                stack.append(x)
 
 
 def _check_unmodified(op: Op, out: Tensor) -> None:
@@ -1020,7 +1019,7 @@ def _backward(
                     x._gsum = gx if prev is None else prev + gx
                 elif x.op is None:
                     continue
-                # (pass 1 counted every tensor input, so edges without a gradient count down too)
+                # (pass 1 counted every non-leaf input, so edges without a gradient count too)
                 left = x._pending - 1
                 x._pending = left
                 if left == 0:  # x has all its gradient
