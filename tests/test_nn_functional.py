@@ -101,8 +101,14 @@ def test_nll_loss_errors():
         F.nll_loss(logp, np.array([0.0, 1.0]))
     with pytest.raises(ValueError, match=r"nll_loss: target holds 3, outside the 3 classes"):
         F.nll_loss(logp, np.array([0, 3]))
-    with pytest.raises(ValueError, match=r"nll_loss: weight must have shape \(3,\), got \(2,\)"):
+    with pytest.raises(
+        ValueError, match=r"nll_loss: weight must be non-negative with shape \(3,\)"
+    ):
         F.nll_loss(logp, np.array([0, 1]), weight=np.ones(2))
+    with pytest.raises(ValueError, match=r"nll_loss: weight must be non-negative"):
+        F.nll_loss(logp, np.array([0, 1]), weight=np.array([1.0, -1.0, 1.0]))
+    with pytest.raises(RuntimeError, match="nll_loss: weight requires grad"):
+        F.nll_loss(logp, np.array([0, 1]), weight=ag.tensor(np.ones(3), requires_grad=True))
 
 
 # ------------------------------------------------------------------------------- fused losses

@@ -31,7 +31,7 @@ from autograd_lite.creation import as_rng
 from autograd_lite.nn.init import RNGLike
 from autograd_lite.nn.layer_ops import _shape, avg_pool2d, conv2d, linear, max_pool2d
 from autograd_lite.ops import leaky_relu, relu, sigmoid, tanh
-from autograd_lite.ops.losses import _check_reduction
+from autograd_lite.ops.losses import _check_reduction, _class_weight
 
 __all__ = [
     "avg_pool2d",
@@ -168,10 +168,7 @@ def nll_loss(
     if weight is None:
         w = counted.astype(dtype)
     else:
-        wv = np.asarray(value(weight), dtype=dtype)
-        if wv.shape != (n_classes,):
-            raise ValueError(f"nll_loss: weight must have shape ({n_classes},), got {wv.shape}")
-        w = wv[labels] * counted
+        w = _class_weight("nll_loss", weight, n_classes, dtype)[labels] * counted
     picked = ops.reshape(input, (-1, n_classes))[np.arange(t.size), labels]
     losses = picked * -w
     if reduction == "none":

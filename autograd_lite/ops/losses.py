@@ -41,6 +41,17 @@ def _constant(op: str, name: str, given: Any, dtype: np.dtype) -> np.ndarray:
     return np.array(raw, dtype=dtype, copy=True)
 
 
+def _class_weight(op: str, weight: Any, classes: int, dtype: np.dtype) -> np.ndarray:
+    """Per-class loss weights: a private constant copy, non-negative, one per class."""
+    w = _constant(op, "weight", weight, dtype)
+    if w.shape != (classes,) or (w < 0).any():
+        raise ValueError(
+            f"{op}: weight must be non-negative with shape ({classes},) (one per class), "
+            f"got shape {w.shape}"
+        )
+    return w
+
+
 def _check_logits(op: str, x: Any) -> np.ndarray:
     xv = np.asarray(value(x))
     if xv.dtype.kind != "f":
@@ -246,14 +257,7 @@ def softmax_cross_entropy(
     classes = xv.shape[axis]
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing}")
-    w = None
-    if weight is not None:
-        w = _constant(op, "weight", weight, xv.dtype)
-        if w.shape != (classes,) or (w < 0).any():
-            raise ValueError(
-                f"{op}: weight must be non-negative with shape ({classes},) (one per class), "
-                f"got shape {w.shape}"
-            )
+    w = None if weight is None else _class_weight(op, weight, classes, xv.dtype)
     t = np.array(value(target))  # a copy: later changes must not move the gradient
     batch = xv.shape[: axis % xv.ndim] + xv.shape[axis % xv.ndim + 1 :]
     labels = probs = None
