@@ -294,6 +294,15 @@ def test_sequential_indexing_iteration_and_len():
     assert len(seq) == 4 and [n for n, _ in seq.named_children()][-1] == "3"
 
 
+def test_sequential_refuses_non_modules_before_changing_anything():
+    with pytest.raises(TypeError, match="Sequential: item 1 is of type NoneType"):
+        nn.Sequential(nn.ReLU(), None, nn.Tanh())  # a gap would make append replace Tanh
+    seq = nn.Sequential(nn.ReLU(), nn.Tanh())
+    with pytest.raises(TypeError, match="Sequential.append: item 0 is of type NoneType"):
+        seq.append(None)  # type: ignore[arg-type]
+    assert len(seq) == 2 and [n for n, _ in seq.named_children()] == ["0", "1"]
+
+
 def test_sequential_forward_composes_and_accepts_an_ordered_dict():
     fc, act = nn.Linear(2, 2, rng=0), nn.Tanh()
     seq = nn.Sequential(OrderedDict([("fc", fc), ("act", act)]))

@@ -390,7 +390,55 @@ class Module:
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 
-class Sequential(Module):
+_S = TypeVar("_S", bound="_ModuleSequence")
+
+
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: children kept in order and used by position."""
+
+    def _from_slice(self: _S, items: list[tuple[str, Module]]) -> _S:
+        raise NotImplementedError
+
+    def append(self: _S, module: Module) -> _S:
+        """Add ``module`` at the end; return self."""
+        (module,) = _checked_modules(f"{type(self).__name__}.append", [module])
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    @overload
+    def __getitem__(self, idx: int) -> Module: ...
+    @overload
+    def __getitem__(self: _S, idx: slice) -> _S: ...
+    def __getitem__(self: _S, idx: int | slice) -> Module | _S:
+        items = list(self._modules.items())
+        if isinstance(idx, slice):
+            return self._from_slice(items[idx])
+        return items[_position(type(self).__name__, idx, len(items))][1]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        """Replace the module at ``idx``; it keeps that module's name and position."""
+        owner = type(self).__name__
+        (module,) = _checked_modules(owner, [module])
+        names = list(self._modules)
+        self.add_module(names[_position(owner, idx, len(names), slices=False)], module)
+
+    def __delitem__(self, idx: int | slice) -> None:
+        """Remove modules; the rest are renumbered ``"0"``, ``"1"``, ... as PyTorch does."""
+        modules = list(self._modules.values())
+        if isinstance(idx, slice):
+            del modules[idx]
+        else:
+            del modules[_position(type(self).__name__, idx, len(modules))]
+        _renumber(self, modules)
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after the other; indexable (int or slice), iterable, ``len``;
     ``model[i] = module`` replaces one, ``del model[i]`` (or a slice) removes and renumbers.
 
@@ -419,44 +467,16 @@ class Sequential(Module):
             for name, child in first.items():
                 self.add_module(name, child)
         else:
-            for i, module in enumerate(modules):
-                self.add_module(str(i), module)  # type: ignore[arg-type]
+            for i, module in enumerate(_checked_modules("Sequential", modules)):
+                self.add_module(str(i), module)
 
     def forward(self, x: Any) -> Any:
         for module in self._modules.values():
             x = module(x)
         return x
 
-    def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end; return self."""
-        self.add_module(str(len(self._modules)), module)
-        return self
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    @overload
-    def __getitem__(self, idx: int) -> Module: ...
-    @overload
-    def __getitem__(self, idx: slice) -> Sequential: ...
-    def __getitem__(self, idx: int | slice) -> Module | Sequential:
-        items = list(self._modules.items())
-        if isinstance(idx, slice):
-            return Sequential(OrderedDict(items[idx]))
-        return items[_position("Sequential", idx, len(items))][1]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        """Replace the module at ``idx``; it keeps that module's name and position."""
-        (module,) = _checked_modules("Sequential", [module])
-        names = list(self._modules)
-        self.add_module(names[_position("Sequential", idx, len(names), slices=False)], module)
-
-    def __delitem__(self, idx: int | slice) -> None:
-        """Remove modules; the rest are renumbered ``"0"``, ``"1"``, ... as PyTorch does."""
-        _delete_children(self, "Sequential", idx)
+    def _from_slice(self, items: list[tuple[str, Module]]) -> Sequential:
+        return Sequential(OrderedDict(items))
 
 
 def _renumber(owner: Module, modules: list[Module]) -> None:
@@ -465,16 +485,6 @@ def _renumber(owner: Module, modules: list[Module]) -> None:
         delattr(owner, name)
     for i, module in enumerate(modules):
         owner.add_module(str(i), module)
-
-
-def _delete_children(owner: Module, name: str, idx: int | slice) -> None:
-    """``del owner[idx]`` (an int or a slice); the remaining children are renumbered."""
-    modules = list(owner._modules.values())
-    if isinstance(idx, slice):
-        del modules[idx]
-    else:
-        del modules[_position(name, idx, len(modules))]
-    _renumber(owner, modules)
 
 
 def _position(owner: str, idx: Any, n: int, slices: bool = True) -> int:
@@ -522,7 +532,7 @@ class _Container(Module):
             value._set_scope(f"{self._scope.name}.{name}")
 
 
-class ModuleList(_Container):
+class ModuleList(_ModuleSequence, _Container):
     """A list of modules, registered as children ``"0"``, ``"1"``, ..., as ``torch.nn.ModuleList``.
 
     Their parameters appear in ``parameters()`` and ``state_dict()`` as ``"<i>.<name>"``.
@@ -557,12 +567,6 @@ class ModuleList(_Container):
         if modules is not None:
             self.extend(modules)
 
-    def append(self, module: Module) -> ModuleList:
-        """Add ``module`` at the end; return self."""
-        (module,) = _checked_modules("ModuleList.append", [module])
-        self.add_module(str(len(self._modules)), module)
-        return self
-
     def extend(self, modules: Iterable[Module]) -> ModuleList:
         """Add every module of ``modules`` at the end, in order; return self."""
         for module in _checked_modules("ModuleList.extend", modules):
@@ -581,34 +585,14 @@ class ModuleList(_Container):
         modules.insert(int(index), module)
         _renumber(self, modules)
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    @overload
-    def __getitem__(self, idx: int) -> Module: ...
-    @overload
-    def __getitem__(self, idx: slice) -> ModuleList: ...
-    def __getitem__(self, idx: int | slice) -> Module | ModuleList:
-        modules = list(self._modules.values())
-        if isinstance(idx, slice):
-            # Registered without add_module: reading a slice must not rename the modules'
-            # name scopes, which still belong to this list.
-            part = ModuleList()
-            for i, module in enumerate(modules[idx]):
-                part._modules[str(i)] = module
-                object.__setattr__(part, str(i), module)
-            return part
-        return modules[_position("ModuleList", idx, len(modules))]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        (module,) = _checked_modules("ModuleList", [module])
-        self.add_module(str(_position("ModuleList", idx, len(self._modules), slices=False)), module)
-
-    def __delitem__(self, idx: int | slice) -> None:
-        _delete_children(self, "ModuleList", idx)
+    def _from_slice(self, items: list[tuple[str, Module]]) -> ModuleList:
+        # Registered without add_module: reading a slice must not rename the modules' name
+        # scopes, which still belong to this list.
+        part = ModuleList()
+        for i, (_, module) in enumerate(items):
+            part._modules[str(i)] = module
+            object.__setattr__(part, str(i), module)
+        return part
 
 
 class ModuleDict(_Container):
