@@ -405,3 +405,12 @@ def test_zero_grad_in_place_detaches_a_gradient_built_with_create_graph():
     (x**3).sum().backward(create_graph=True)
     (d2,) = ag.grad(x.grad.sum(), x)  # only the second pass's graph: 6 x
     np.testing.assert_allclose(d2.data, [6.0, 12.0])
+
+
+def test_sgd_without_momentum_keeps_no_state_even_with_weight_decay():
+    w = ag.tensor([1.0, -2.0], requires_grad=True)
+    opt = ag.optim.SGD([w], lr=0.1, weight_decay=0.5)
+    (w * w).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(w.data, [1.0 - 0.1 * (2.0 + 0.5), -2.0 - 0.1 * (-4.0 - 1.0)])
+    assert opt.state_dict()["state"] == {}  # as torch.optim.SGD: no buffer without momentum

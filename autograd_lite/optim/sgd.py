@@ -70,23 +70,23 @@ class SGD(Optimizer):
         lr = float(group["lr"])
         momentum = float(group["momentum"])
         weight_decay = float(group["weight_decay"])
-        if not momentum and not weight_decay:
-            for p in group["params"]:  # the common case, kept to one numpy call per parameter
+        if not momentum:  # no state: one or two numpy calls per parameter
+            for p in group["params"]:
                 if p.grad is not None:
-                    data = p.data
-                    data -= lr * p.grad.data
+                    data, g = p.data, p.grad.data
+                    if weight_decay:
+                        g = g + weight_decay * data
+                    data -= lr * g
             return
         damp = 1.0 - float(group["dampening"])
         nesterov = group["nesterov"]
         for data, g, state in self._with_grads(group):
             if weight_decay:
                 g = g + weight_decay * data
-            if momentum:
-                buf = state.get("momentum_buffer")
-                if buf is None:
-                    buf = state["momentum_buffer"] = np.array(g, dtype=data.dtype)
-                else:
-                    buf *= momentum
-                    buf += damp * g
-                g = g + momentum * buf if nesterov else buf
-            data -= lr * g
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = np.array(g, dtype=data.dtype)
+            else:
+                buf *= momentum
+                buf += damp * g
+            data -= lr * (g + momentum * buf if nesterov else buf)
