@@ -109,9 +109,12 @@ class Power(_Binary):
     def backward(self, g, y, a, b):
         da, db = self.needs_grad
         base, exponent = np.asarray(value(a)), np.asarray(value(b))
-        # at 0 ** 0, b * a ** (b - 1) is 0 * inf; any finite power there gives the limit, 0
-        ga = g * b * a ** where((base == 0) & (exponent == 0), 1.0, b - 1) if da else None
-        gb = None
+        ga = gb = None
+        if da:
+            e = b - 1
+            if (exponent == 0).any():  # at 0 ** 0, b * a ** (b - 1) is 0 * inf; any finite
+                e = where((base == 0) & (exponent == 0), 1.0, e)  # power there gives the limit
+            ga = g * b * a**e  # (a scalar exponent keeps numpy's fast path for x ** 2)
         if db:  # as PyTorch: 0 where the base is 0 and the exponent >= 0
             gb = g * y * log(where((base == 0) & (exponent >= 0), 1.0, a))
         return ga, gb

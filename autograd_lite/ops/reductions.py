@@ -6,6 +6,7 @@ Forwards call ``np.add.reduce``/``np.maximum.reduce`` directly: that is what ``n
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -67,7 +68,7 @@ class _Reduction(Op):
         """The upstream gradient reshaped so that it broadcasts against the input."""
         if self.keepdims or g.ndim == 0:  # a full reduction's scalar broadcasts as it is
             return g
-        return g.reshape(_kept_shape(np.shape(x), self._axes))
+        return g.reshape(_kept_shape(x.shape, self._axes))
 
 
 class Sum(_Reduction):
@@ -79,7 +80,7 @@ class Sum(_Reduction):
         return np.add.reduce(x, axis=self._setup(x), keepdims=self.keepdims)
 
     def backward(self, g, y, x):
-        return broadcast_to(self._grad_kept(g, x), np.shape(x))
+        return broadcast_to(self._grad_kept(g, x), x.shape)
 
 
 class Mean(_Reduction):
@@ -91,8 +92,8 @@ class Mean(_Reduction):
         return np.mean(x, axis=self._setup(x), keepdims=self.keepdims)
 
     def backward(self, g, y, x):
-        shape = np.shape(x)
-        count = int(np.prod([shape[a] for a in self._axes]))
+        shape = x.shape
+        count = math.prod(shape[a] for a in self._axes)
         return broadcast_to(self._grad_kept(g, x) / count, shape)
 
 

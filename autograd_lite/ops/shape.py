@@ -40,7 +40,7 @@ class _SameElements(Op):
     reads_output = False
 
     def backward(self, g, y, x):
-        return g.reshape(np.shape(x))
+        return g.reshape(x.shape)
 
 
 class Reshape(_SameElements):
@@ -243,7 +243,7 @@ class GetItem(Op):
             raise IndexError(f"getitem: bad index for a tensor of shape {x.shape}: {e}") from None
 
     def backward(self, g, y, x):
-        return apply_unary(IndexAdd(self.index, np.shape(x)), g)
+        return apply_unary(IndexAdd(self.index, x.shape), g)
 
 
 class IndexAdd(Op):
