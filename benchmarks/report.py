@@ -28,9 +28,10 @@ def add_ratios(rows: list[dict[str, Any]]) -> None:
         torch_side = "torch.nn" if row["side"].endswith(".nn") else "torch"
         for column, side in (("vs_numpy", "numpy"), ("vs_torch", torch_side)):
             base = by_key.get((row["workload"], row["case"], row["metric"], side))
-            # A memory figure of a few bytes (numpy keeps no graph) makes a ratio meaningless.
-            meaningful = base and (row["metric"] == "time" or base >= 0.01 * mine)
-            row[column] = mine / base if meaningful else None
+            # A memory figure of a few bytes (numpy keeps no graph, what it shows is allocator
+            # noise) makes a ratio meaningless.
+            meaningful = row["metric"] == "time" or (base or 0.0) >= 0.1 * mine
+            row[column] = mine / base if base and meaningful else None
 
 
 def fmt(x: float | None) -> str:
@@ -122,10 +123,11 @@ def markdown(result: dict[str, Any]) -> str:
     notes = [r for r in rows if r["status"] != "ok"]
     if notes:
         lines += ["", "Not measured:"]
-        lines += [
+        # once each: a side skipped for its timing is skipped for its memory run too
+        lines += dict.fromkeys(
             f"- {r['workload']} {r['case']} / {r['side']}: {r['status']}: {r['reason']}"
             for r in notes
-        ]
+        )
     return "\n".join(lines)
 
 
