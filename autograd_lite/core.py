@@ -710,25 +710,25 @@ def _user_frames(stack: traceback.StackSummary) -> str:
     return "".join(traceback.format_list(frames[-6:])) or "".join(stack.format()[-3:])
 
 
-def _finite(x: Any) -> bool:
-    arr = np.asarray(x)
-    return arr.dtype.kind not in "fc" or bool(np.isfinite(arr).all())
-
-
-def _describe_bad(arr: np.ndarray) -> str:
-    return "NaN" if np.isnan(arr).any() else "Inf"
+def _nonfinite(x: Any) -> str | None:
+    """'NaN' or 'Inf' if the values hold one (NaN reported first), else None."""
+    a = np.asarray(x)
+    if a.dtype.kind not in "fc" or bool(np.isfinite(a).all()):
+        return None
+    return "NaN" if bool(np.isnan(a).any()) else "Inf"
 
 
 def _check_forward(op: Op, inputs: Sequence[Any], y: np.ndarray) -> None:
     """detect_anomaly's forward check; also records where the op was made."""
     op._trace = traceback.StackSummary.from_list(traceback.extract_stack()[:-2])
-    if y.dtype.kind in "fc" and not np.isfinite(y).all():
-        bad_inputs = [i for i, x in enumerate(inputs) if not _finite(value(x))]
+    bad = _nonfinite(y)
+    if bad is not None:
+        bad_inputs = [i for i, x in enumerate(inputs) if _nonfinite(value(x)) is not None]
         origin = (
             f"its inputs {bad_inputs} already held NaN/Inf" if bad_inputs else "from finite inputs"
         )
         raise FloatingPointError(
-            f"detect_anomaly: forward of '{op.name}' produced {_describe_bad(y)} "
+            f"detect_anomaly: forward of '{op.name}' produced {bad} "
             f"(output shape {y.shape}, {origin}). The op was created at:\n"
             f"{_user_frames(op._trace)}"
         )
@@ -740,7 +740,8 @@ def _check_backward(op: Op, gxs: Sequence[Any]) -> None:
         if gx is None:
             continue
         arr = value(gx)
-        if not np.isfinite(arr).all():
+        bad = _nonfinite(arr)
+        if bad is not None:
             trace = getattr(op, "_trace", None)
             where = (
                 _user_frames(trace)
@@ -748,7 +749,7 @@ def _check_backward(op: Op, gxs: Sequence[Any]) -> None:
                 else "(not recorded: it was made outside detect_anomaly, or by a backward pass)\n"
             )
             raise FloatingPointError(
-                f"detect_anomaly: backward of '{op.name}' produced {_describe_bad(arr)} in the "
+                f"detect_anomaly: backward of '{op.name}' produced {bad} in the "
                 f"gradient of its input {i} (shape {np.shape(arr)}). The op was created at:\n"
                 f"{where}"
             )

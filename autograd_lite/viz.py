@@ -36,7 +36,7 @@ import graphviz
 import numpy as np
 from graphviz.quoting import quote
 
-from autograd_lite.core import Tensor
+from autograd_lite.core import Tensor, _nonfinite
 
 __all__ = [
     "GraphDrawing",
@@ -187,13 +187,6 @@ def _walk(roots: Iterable[Tensor]) -> tuple[list[Any], list[tuple[int, int, int]
 
 def _num(x: float) -> str:
     return f"{x:.4g}"
-
-
-def _nonfinite(a: np.ndarray) -> str | None:
-    """'NaN' or 'Inf' if the array holds one (NaN reported first), else None."""
-    if a.dtype.kind not in "fc" or bool(np.isfinite(a).all()):
-        return None
-    return "NaN" if bool(np.isnan(a).any()) else "Inf"
 
 
 @functools.cache
