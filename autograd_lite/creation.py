@@ -20,9 +20,12 @@ def _shape(shape: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(shape)
 
 
-def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
-    """A numpy Generator from a Generator, a seed, or None (fresh entropy)."""
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+RNGLike = np.random.Generator | int | None  # what every ``rng=``/``seed=`` argument takes
+
+
+def as_rng(rng: RNGLike) -> np.random.Generator:
+    """A numpy Generator from a Generator (returned as it is), a seed, or None (fresh entropy)."""
+    return np.random.default_rng(rng)
 
 
 def zeros(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
@@ -52,7 +55,7 @@ def arange(*args: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor
 
 def randn(
     *shape: Any,
-    rng: np.random.Generator | int | None = None,
+    rng: RNGLike = None,
     dtype: Any = np.float64,
     requires_grad: bool = False,
 ) -> Tensor:
@@ -68,7 +71,7 @@ def randn(
 
 def rand(
     *shape: Any,
-    rng: np.random.Generator | int | None = None,
+    rng: RNGLike = None,
     dtype: Any = np.float64,
     requires_grad: bool = False,
 ) -> Tensor:

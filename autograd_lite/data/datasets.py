@@ -13,6 +13,8 @@ from importlib import resources
 
 import numpy as np
 
+from ..creation import RNGLike
+
 __all__ = [
     "IRIS_CLASS_NAMES",
     "IRIS_FEATURE_NAMES",
@@ -31,8 +33,6 @@ IRIS_FEATURE_NAMES = (
 )
 IRIS_CLASS_NAMES = ("setosa", "versicolor", "virginica")
 
-Seed = int | np.random.Generator | None
-
 
 def _check_count(fn: str, name: str, value: int, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
@@ -42,7 +42,7 @@ def _check_count(fn: str, name: str, value: int, minimum: int) -> None:
 
 
 def spiral(
-    n_per_class: int = 100, n_classes: int = 3, noise: float = 0.2, seed: Seed = None
+    n_per_class: int = 100, n_classes: int = 3, noise: float = 0.2, seed: RNGLike = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved 2-D spirals, one arm per class: the CS231n toy data set.
 
@@ -95,7 +95,7 @@ FIVE_CLUSTER_CENTERS.flags.writeable = False
 
 
 def five_clusters(
-    n_per_class: int = 100, std: float = 0.6, seed: Seed = None
+    n_per_class: int = 100, std: float = 0.6, seed: RNGLike = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Five isotropic Gaussian blobs in 2-D, neighbours overlapping a little.
 

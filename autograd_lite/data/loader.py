@@ -9,11 +9,10 @@ from typing import Any
 import numpy as np
 
 from ..core import Tensor, value
+from ..creation import RNGLike
 from .datasets import _check_count
 
 __all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "random_split"]
-
-Seed = int | np.random.Generator | None
 
 
 class Dataset:
@@ -138,7 +137,9 @@ def _to_tensors(batch: Any) -> Any:
     return batch if isinstance(batch, Tensor) else Tensor(batch)  # fresh arrays: no copy
 
 
-def random_split(dataset: Any, lengths: Sequence[int | float], seed: Seed = None) -> list[Subset]:
+def random_split(
+    dataset: Any, lengths: Sequence[int | float], seed: RNGLike = None
+) -> list[Subset]:
     """Split a dataset into non-overlapping random subsets of the given lengths.
 
     Parameters
@@ -213,7 +214,7 @@ class DataLoader:
         batch_size: int = 1,
         shuffle: bool = False,
         drop_last: bool = False,
-        seed: Seed = None,
+        seed: RNGLike = None,
     ) -> None:
         _check_count("DataLoader", "batch_size", batch_size, 1)
         self.dataset = _as_dataset(dataset_or_arrays, "DataLoader")

@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from autograd_lite.core import Tensor
-from autograd_lite.creation import as_rng
+from autograd_lite.creation import RNGLike, as_rng
 from autograd_lite.nn.parameter import _mark_modified
 
 __all__ = [
@@ -38,8 +38,6 @@ __all__ = [
     "xavier_uniform_",
     "zeros_",
 ]
-
-RNGLike = np.random.Generator | int | None
 
 
 def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
