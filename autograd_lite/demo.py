@@ -38,6 +38,7 @@ import numpy as np
 
 import autograd_lite as ag
 from autograd_lite import data, nn, optim
+from autograd_lite._args import check_count
 from autograd_lite.viz import GraphvizNotFoundError, draw_graph
 
 __all__ = [
@@ -102,10 +103,7 @@ class ProgressBar:
         width: int = 24,
         min_interval: float = 0.1,
     ) -> None:
-        if isinstance(total, bool) or not isinstance(total, int | np.integer):
-            raise TypeError(f"ProgressBar: total must be an int, got {type(total).__name__}")
-        if total < 0:
-            raise ValueError(f"ProgressBar: total must be >= 0, got {total}")
+        check_count("ProgressBar", "total", total, 0)
         if stream is None:
             stream = sys.stdout
         self.total, self.desc, self.stream = int(total), desc, stream
@@ -344,8 +342,7 @@ def check_options(
     """Raise TypeError/ValueError naming the first bad option of :func:`run_demo`."""
     for name, value, kind in (("steps", steps, int), ("hidden", hidden, int), ("lr", lr, float)):
         _check_positive(name, value, kind)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"run_demo: seed must be an int >= 0, got {seed!r}")
+    check_count("run_demo", "seed", seed, 0)
     if not (isinstance(reg, int | float) and reg >= 0):
         raise ValueError(f"run_demo: reg must be a float >= 0, got {reg!r}")
     if Path(out).exists() and not Path(out).is_dir():

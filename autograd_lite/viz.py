@@ -36,6 +36,7 @@ import graphviz
 import numpy as np
 from graphviz.quoting import quote
 
+from autograd_lite._args import check_count
 from autograd_lite.core import Tensor, _nonfinite
 
 __all__ = [
@@ -295,12 +296,7 @@ def build_graph(
         if not isinstance(r, Tensor):
             raise TypeError(f"draw_graph: roots must be Tensors, got {type(r).__name__}")
     if max_nodes is not None:
-        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
-            raise TypeError(
-                f"draw_graph: max_nodes must be None or an int, got {type(max_nodes).__name__}"
-            )
-        if max_nodes < 1:
-            raise ValueError(f"draw_graph: max_nodes must be >= 1, got {max_nodes}")
+        check_count("draw_graph", "max_nodes", max_nodes, 1)
     names = _param_names(params)
 
     order, raw_edges = _walk(roots)

@@ -80,7 +80,7 @@ def test_quiet_prints_only_the_summary(tmp_path):
         (["--steps", "0"], "steps must be a finite number > 0, got 0"),
         (["--hidden", "-3"], "hidden must be a finite number > 0, got -3"),
         (["--lr", "nan"], "lr must be a finite number > 0, got nan"),
-        (["--seed", "-1"], "seed must be an int >= 0, got -1"),
+        (["--seed", "-1"], "seed must be >= 0, got -1"),
         (["--steps", "ten"], "invalid int value: 'ten'"),
     ],
 )

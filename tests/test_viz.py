@@ -391,7 +391,7 @@ def test_bad_arguments_are_rejected_with_clear_errors():
         draw_graph(y, rankdir="UP")
     with pytest.raises(ValueError, match="draw_graph: max_nodes must be >= 1, got 0"):
         draw_graph(y, max_nodes=0)
-    with pytest.raises(TypeError, match="draw_graph: max_nodes must be None or an int, got str"):
+    with pytest.raises(TypeError, match="draw_graph: max_nodes must be an int, got str"):
         draw_graph(y, max_nodes="5")
     with pytest.raises(TypeError, match="draw_graph: params must be a mapping .* got list"):
         draw_graph(y, params=[x])

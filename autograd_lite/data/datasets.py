@@ -13,6 +13,7 @@ from importlib import resources
 
 import numpy as np
 
+from .._args import check_count
 from ..creation import RNGLike
 
 __all__ = [
@@ -32,13 +33,6 @@ IRIS_FEATURE_NAMES = (
     "petal width (cm)",
 )
 IRIS_CLASS_NAMES = ("setosa", "versicolor", "virginica")
-
-
-def _check_count(fn: str, name: str, value: int, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{fn}: {name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{fn}: {name} must be >= {minimum}, got {value!r}")
 
 
 def spiral(
@@ -71,8 +65,8 @@ def spiral(
     >>> X.shape, y.shape, y.dtype.name
     ((150, 2), (150,), 'int64')
     """
-    _check_count("spiral", "n_per_class", n_per_class, 1)
-    _check_count("spiral", "n_classes", n_classes, 1)
+    check_count("spiral", "n_per_class", n_per_class, 1)
+    check_count("spiral", "n_classes", n_classes, 1)
     if not noise >= 0:
         raise ValueError(f"spiral: noise must be >= 0, got {noise!r}")
     rng = np.random.default_rng(seed)
@@ -123,7 +117,7 @@ def five_clusters(
     >>> X.shape, sorted(set(y.tolist()))
     ((100, 2), [0, 1, 2, 3, 4])
     """
-    _check_count("five_clusters", "n_per_class", n_per_class, 1)
+    check_count("five_clusters", "n_per_class", n_per_class, 1)
     if not std >= 0:
         raise ValueError(f"five_clusters: std must be >= 0, got {std!r}")
     rng = np.random.default_rng(seed)

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from .._args import check_count
 from ..core import Tensor, value
 from ..creation import RNGLike
-from .datasets import _check_count
 
 __all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "random_split"]
 
@@ -216,7 +216,7 @@ class DataLoader:
         drop_last: bool = False,
         seed: RNGLike = None,
     ) -> None:
-        _check_count("DataLoader", "batch_size", batch_size, 1)
+        check_count("DataLoader", "batch_size", batch_size, 1)
         self.dataset = _as_dataset(dataset_or_arrays, "DataLoader")
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
