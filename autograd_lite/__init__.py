@@ -10,7 +10,7 @@
 
 from typing import Any
 
-from . import data, nn, ops, optim
+from . import data, dtypes, nn, ops, optim
 from .core import (
     Op,
     Tensor,
@@ -26,6 +26,8 @@ from .core import (
     value,
 )
 from .creation import arange, full, ones, ones_like, rand, randn, zeros, zeros_like
+from .dtypes import *  # noqa: F403 - ag.float32, ag.get_default_dtype, ...
+from .dtypes import __all__ as _dtypes_all
 from .ops import *  # noqa: F403 - the ops under numpy's names: ag.exp, ag.matmul, ...
 from .ops import __all__ as _ops_all
 from .serialization import load, save
@@ -59,6 +61,8 @@ __all__ = [
     "optim",
     "save",
     "load",
+    "dtypes",
+    *_dtypes_all,
     *_ops_all,
 ]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_lite import dtypes
 from autograd_lite.nn import init
 from autograd_lite.nn.layer_ops import IntPair, _pair, avg_pool2d, conv2d, max_pool2d
 from autograd_lite.nn.layers import _default_init_, _positive_int
@@ -20,7 +21,8 @@ class Conv2d(Module):
 
     ``weight`` has shape (out_channels, in_channels, kh, kw); weight and bias start
     as U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with ``fan_in = in_channels * kh * kw``,
-    PyTorch's default. ``dtype`` defaults to float32; ``rng`` is a Generator or seed.
+    PyTorch's default. ``dtype`` defaults to ``ag.get_default_dtype()``; ``rng`` is a
+    Generator or seed.
 
     Example
     -------
@@ -40,7 +42,7 @@ class Conv2d(Module):
         padding: IntPair = 0,
         bias: bool = True,
         *,
-        dtype: Any = np.float32,
+        dtype: Any = None,
         rng: init.RNGLike = None,
     ) -> None:
         super().__init__()
@@ -50,6 +52,7 @@ class Conv2d(Module):
         self.stride = _pair(stride, "stride", "Conv2d", 1)
         self.padding = _pair(padding, "padding", "Conv2d", 0)
         shape = (self.out_channels, self.in_channels, *self.kernel_size)
+        dtype = dtypes.resolve(dtype)
         self.weight = Parameter(np.empty(shape, dtype=dtype))
         self.bias = Parameter(np.empty(self.out_channels, dtype=dtype)) if bias else None
         self.reset_parameters(rng)

@@ -1,7 +1,7 @@
 """Layers: Linear, Embedding, activations, Identity, Flatten, Dropout.
 
-Every layer with parameters takes keyword-only ``dtype`` (default ``np.float32``,
-as PyTorch; pass ``np.float64`` for double precision) and ``rng`` (a numpy
+Every layer with parameters takes keyword-only ``dtype`` (default
+``ag.get_default_dtype()``, float32 as in PyTorch) and ``rng`` (a numpy
 ``Generator`` or an int seed; ``None`` draws fresh entropy) and initialises as
 PyTorch does.
 """
@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_lite import dtypes
 from autograd_lite.core import value
 from autograd_lite.creation import as_rng
 from autograd_lite.nn import functional as F
@@ -77,12 +78,13 @@ class Linear(Module):
         out_features: int,
         bias: bool = True,
         *,
-        dtype: Any = np.float32,
+        dtype: Any = None,
         rng: init.RNGLike = None,
     ) -> None:
         super().__init__()
         _positive_int("Linear", in_features=in_features, out_features=out_features)
         self.in_features, self.out_features = in_features, out_features
+        dtype = dtypes.resolve(dtype)
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
         self.bias = Parameter(np.empty(out_features, dtype=dtype)) if bias else None
         self.reset_parameters(rng)
@@ -128,7 +130,7 @@ class Embedding(Module):
         embedding_dim: int,
         padding_idx: int | None = None,
         *,
-        dtype: Any = np.float32,
+        dtype: Any = None,
         rng: init.RNGLike = None,
     ) -> None:
         super().__init__()
@@ -145,7 +147,9 @@ class Embedding(Module):
             padding_idx = int(padding_idx) % num_embeddings
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.padding_idx = padding_idx
-        self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=dtype))
+        self.weight = Parameter(
+            np.empty((num_embeddings, embedding_dim), dtype=dtypes.resolve(dtype))
+        )
         self.reset_parameters(rng)
 
     def reset_parameters(self, rng: init.RNGLike = None) -> None:

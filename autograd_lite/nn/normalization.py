@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_lite import dtypes
 from autograd_lite.core import value
 from autograd_lite.nn import init
 from autograd_lite.nn.layer_ops import _shape
@@ -38,11 +39,12 @@ class _BatchNorm(Module):
         affine: bool = True,
         track_running_stats: bool = True,
         *,
-        dtype: Any = np.float32,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
         name = type(self).__name__
         _positive_int(name, num_features=num_features)
+        dtype = dtypes.resolve(dtype)
         if momentum is not None and not 0.0 <= momentum <= 1.0:
             raise ValueError(f"{name}: momentum must be in [0, 1] or None, got {momentum!r}")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
@@ -171,7 +173,7 @@ class LayerNorm(Module):
         elementwise_affine: bool = True,
         bias: bool = True,
         *,
-        dtype: Any = np.float32,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
         shape = (
@@ -184,6 +186,7 @@ class LayerNorm(Module):
                 f"LayerNorm: normalized_shape must be positive ints, got {normalized_shape!r}"
             )
         self.normalized_shape, self.eps = tuple(int(n) for n in shape), eps
+        dtype = dtypes.resolve(dtype)
         self.elementwise_affine = elementwise_affine
         shape, affine = self.normalized_shape, elementwise_affine
         self.register_parameter("weight", Parameter(np.ones(shape, dtype)) if affine else None)
