@@ -29,7 +29,8 @@ from .creation import arange, full, ones, ones_like, rand, randn, zeros, zeros_l
 from .dtypes import *  # noqa: F403 - ag.float32, ag.get_default_dtype, ...
 from .dtypes import __all__ as _dtypes_all
 from .ops import *  # noqa: F403 - the ops under numpy's names: ag.exp, ag.matmul, ...
-from .ops import __all__ as _ops_all
+from .ops.declarations import declare, tensor_method
+from .ops.declarations import exported as _exported_ops
 from .serialization import load, save
 
 __version__ = "0.1.0"
@@ -47,6 +48,8 @@ __all__ = [
     "detect_anomaly",
     "current_scope",
     "value",
+    "declare",
+    "tensor_method",
     "zeros",
     "ones",
     "zeros_like",
@@ -63,7 +66,7 @@ __all__ = [
     "load",
     "dtypes",
     *_dtypes_all,
-    *_ops_all,
+    *_exported_ops(),
 ]
 
 

@@ -38,6 +38,8 @@ class OpCase:
     several entries. ``examples`` draws (float64 inputs, kwargs); every input is
     differentiable, constants (labels, conditions, indices) travel in kwargs. ``linear``: the
     op is linear in all inputs jointly. ``order``: the highest derivative order to check.
+    ``differentiable=False``: a comparison or test of values, whose result never requires grad
+    (only the forward is compared with numpy).
     """
 
     name: str
@@ -46,6 +48,7 @@ class OpCase:
     examples: st.SearchStrategy[Example] = field(repr=False)
     linear: bool = False
     order: int = 2
+    differentiable: bool = True
 
     @property
     def op(self) -> str:
@@ -79,6 +82,19 @@ KINK0 = ags.away_from([0.0])
 DISTINCT = ags.distinct()
 # Two lattices half a step apart: maximum/minimum never see a tie.
 EVEN, ODD = ags.lattice(1 / 8), ags.lattice(1 / 8, 1 / 16)
+
+
+def booleans(count: int) -> st.SearchStrategy[Inputs]:
+    """``count`` boolean arrays of mutually broadcastable shapes."""
+    shapes = hnp.mutually_broadcastable_shapes(num_shapes=count, max_dims=3, max_side=3)
+    return shapes.flatmap(
+        lambda s: st.tuples(*(hnp.arrays(np.bool_, shape) for shape in s.input_shapes))
+    )
+
+
+SPECIAL_VALUES = hnp.arrays(
+    np.float64, ags.shapes(), elements=st.sampled_from([0.0, -1.5, 2.0, np.inf, -np.inf, np.nan])
+).map(lambda x: (x,))
 
 
 # --------------------------------------------------------------------------- kwargs
@@ -487,6 +503,44 @@ REGISTRY: list[OpCase] = [
         ag.sigmoid_binary_cross_entropy,
         bce_reference,
         bce_example(),
+    ),
+    # comparisons and tests of values: no gradient
+    *(
+        OpCase(
+            name,
+            getattr(ag, name),
+            getattr(np, name),
+            with_kwargs(pair(EVEN, ODD)),
+            differentiable=False,
+        )
+        for name in "less less_equal greater greater_equal equal not_equal".split()
+    ),
+    *(
+        OpCase(
+            name,
+            getattr(ag, name),
+            getattr(np, name),
+            with_kwargs(booleans(2)),
+            differentiable=False,
+        )
+        for name in "logical_and logical_or logical_xor".split()
+    ),
+    OpCase(
+        "logical_not",
+        ag.logical_not,
+        np.logical_not,
+        with_kwargs(booleans(1)),
+        differentiable=False,
+    ),
+    *(
+        OpCase(
+            name,
+            getattr(ag, name),
+            getattr(np, name),
+            with_kwargs(SPECIAL_VALUES),
+            differentiable=False,
+        )
+        for name in "isnan isfinite isinf".split()
     ),
     # nn.functional's convolution and pooling ops
     OpCase("conv2d", F.conv2d, conv2d_reference, conv2d_example()),

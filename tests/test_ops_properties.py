@@ -34,6 +34,9 @@ def by_name(cases: list[OpCase]) -> pytest.MarkDecorator:
     return pytest.mark.parametrize("case", cases, ids=[c.name for c in cases])
 
 
+DIFFERENTIABLE = [case for case in REGISTRY if case.differentiable]
+
+
 def bound(case: OpCase, kwargs: dict) -> object:
     return lambda *xs: case.fn(*xs, **kwargs)
 
@@ -51,14 +54,14 @@ def test_registry_entries_are_unique_and_name_real_ops():
         assert callable(getattr(ag, name)), f"ag.{name} is missing"
 
 
-@by_name(REGISTRY)
+@by_name(DIFFERENTIABLE)
 @given(data=st.data())
 def test_gradcheck(case, data):
     xs, kwargs = data.draw(case.examples, label="inputs, kwargs")
     assert gradcheck(bound(case, kwargs), *xs, seed=data.draw(SEEDS, label="seed"))
 
 
-@by_name([case for case in REGISTRY if case.order >= 2])
+@by_name([case for case in DIFFERENTIABLE if case.order >= 2])
 @given(data=st.data())
 def test_gradgradcheck(case, data):
     xs, kwargs = data.draw(case.examples, label="inputs, kwargs")
@@ -87,7 +90,16 @@ def test_forward_matches_numpy(case, data):
         np.testing.assert_allclose(mixed.data, 2 * out.data - 0.5 * fy.data, rtol=1e-12, atol=1e-12)
 
 
-@by_name(REGISTRY)
+@by_name([case for case in REGISTRY if not case.differentiable])
+@given(data=st.data())
+def test_nondifferentiable_results_never_require_grad(case, data):
+    xs, kwargs = data.draw(case.examples, label="inputs, kwargs")
+    leaves = [ag.tensor(x, requires_grad=x.dtype.kind == "f") for x in xs]
+    out = case.fn(*leaves, **kwargs)
+    assert isinstance(out, ag.Tensor) and not out.requires_grad and out.is_leaf
+
+
+@by_name(DIFFERENTIABLE)
 @given(data=st.data())
 def test_float32_backward_is_close_to_float64(case, data):
     xs, kwargs = data.draw(case.examples, label="inputs, kwargs")

@@ -12,29 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Op, apply_binary, apply_unary, value
-
-__all__ = [
-    "add",
-    "subtract",
-    "multiply",
-    "divide",
-    "negative",
-    "power",
-    "exp",
-    "log",
-    "sqrt",
-    "abs",
-    "sin",
-    "cos",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "leaky_relu",
-    "maximum",
-    "minimum",
-    "clip",
-    "where",
-]
+from .declarations import declare
 
 
 def _shape(x: Any) -> tuple[int, ...]:
@@ -347,96 +325,116 @@ class Where(Op):
 # ---------------------------------------------------------------- functions (numpy names)
 
 
+@declare(numpy=np.add)
 def add(a: Any, b: Any) -> Any:
     """Elementwise ``a + b`` with broadcasting."""
     return apply_binary(Add(), a, b)
 
 
+@declare(numpy=np.subtract)
 def subtract(a: Any, b: Any) -> Any:
     """Elementwise ``a - b`` with broadcasting."""
     return apply_binary(Subtract(), a, b)
 
 
+@declare(numpy=np.multiply)
 def multiply(a: Any, b: Any) -> Any:
     """Elementwise ``a * b`` with broadcasting."""
     return apply_binary(Multiply(), a, b)
 
 
+@declare(numpy=np.true_divide)
 def divide(a: Any, b: Any) -> Any:
     """Elementwise ``a / b`` with broadcasting."""
     return apply_binary(Divide(), a, b)
 
 
+@declare(numpy=np.power)
 def power(a: Any, b: Any) -> Any:
     """Elementwise ``a ** b``; both may be tensors."""
     return apply_binary(Power(), a, b)
 
 
+@declare(numpy=np.negative)
 def negative(x: Any) -> Any:
     return apply_unary(Negative(), x)
 
 
+@declare(method=True, numpy=np.exp)
 def exp(x: Any) -> Any:
     return apply_unary(Exp(), x)
 
 
+@declare(method=True, numpy=np.log)
 def log(x: Any) -> Any:
     """Natural logarithm. At 0 it gives -inf and an infinite gradient, as numpy does."""
     return apply_unary(Log(), x)
 
 
+@declare(method=True, numpy=np.sqrt)
 def sqrt(x: Any) -> Any:
     """Square root. At 0 it gives 0 and an infinite gradient, as numpy does."""
     return apply_unary(Sqrt(), x)
 
 
+@declare(method=True, numpy=np.absolute)
 def abs(x: Any) -> Any:  # noqa: A001 - numpy's name
     """Absolute value; the gradient at 0 is 0."""
     return apply_unary(Abs(), x)
 
 
+@declare(method=True, numpy=np.sin)
 def sin(x: Any) -> Any:
     return apply_unary(Sin(), x)
 
 
+@declare(method=True, numpy=np.cos)
 def cos(x: Any) -> Any:
     return apply_unary(Cos(), x)
 
 
+@declare(method=True, numpy=np.tanh)
 def tanh(x: Any) -> Any:
     return apply_unary(Tanh(), x)
 
 
+@declare(method=True)
 def sigmoid(x: Any) -> Any:
     """1 / (1 + exp(-x)), finite with finite gradients for any x."""
     return apply_unary(Sigmoid(), x)
 
 
+@declare(method=True)
 def relu(x: Any) -> Any:
     """max(x, 0); the gradient at 0 is 0."""
     return apply_unary(Relu(), x)
 
 
+@declare
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
     """x where x > 0, else negative_slope * x; the gradient at 0 is negative_slope (as PyTorch)."""
     return apply_unary(LeakyRelu(negative_slope), x)
 
 
+@declare(numpy=np.maximum)
 def maximum(a: Any, b: Any) -> Any:
     """Elementwise maximum; tied elements share the gradient equally."""
     return apply_binary(Maximum(), a, b)
 
 
+@declare(numpy=np.minimum)
 def minimum(a: Any, b: Any) -> Any:
     """Elementwise minimum; tied elements share the gradient equally."""
     return apply_binary(Minimum(), a, b)
 
 
+@declare(method=True, numpy=np.clip)
 def clip(x: Any, min: float | None = None, max: float | None = None) -> Any:  # noqa: A002
     """Clip values to [min, max]; the gradient is 1 inside, bounds included, 0 outside."""
     return apply_unary(Clip(min, max), x)
 
 
+@declare(numpy=np.where)
 def where(condition: Any, a: Any, b: Any) -> Any:
     """``a`` where ``condition`` is true, else ``b`` (numpy's three-argument where)."""
     return apply_binary(Where(condition), a, b)

@@ -7,8 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Op, apply_binary
-
-__all__ = ["matmul"]
+from .declarations import declare
 
 
 def _mT(x: Any) -> Any:
@@ -66,6 +65,7 @@ class MatMul(Op):
         return ga, gb
 
 
+@declare(method=True, numpy=np.matmul)
 def matmul(a: Any, b: Any) -> Any:
     """Matrix product like ``np.matmul`` (``a @ b``), batched with broadcasting."""
     return apply_binary(MatMul(), a, b)

@@ -12,10 +12,9 @@ from typing import Any
 import numpy as np
 
 from ..core import Op, Tensor, apply_unary, value
+from .declarations import declare
 from .elementwise import sigmoid
 from .reductions import softmax
-
-__all__ = ["softmax_cross_entropy", "sigmoid_binary_cross_entropy"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -211,6 +210,7 @@ class SoftmaxCrossEntropy(Op):
         return self._unrows(d, value(x).shape)
 
 
+@declare
 def softmax_cross_entropy(
     logits: Any,
     target: Any,
@@ -361,6 +361,7 @@ class SigmoidBinaryCrossEntropy(Op):
         return d * (g / value(x).size if self.reduction == "mean" else g)
 
 
+@declare
 def sigmoid_binary_cross_entropy(
     logits: Any,
     target: Any,

@@ -12,10 +12,9 @@ from typing import Any
 import numpy as np
 
 from ..core import Op, apply_unary, value
+from .declarations import declare
 from .elementwise import exp
 from .shape import broadcast_to
-
-__all__ = ["sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax"]
 
 Axis = int | tuple[int, ...] | None
 
@@ -188,36 +187,43 @@ class LogSoftmax(_AlongAxis):
         return g - exp(y) * g.sum(axis=self.axis, keepdims=True)
 
 
+@declare(method=True, numpy=np.sum)
 def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
     """Sum over ``axis`` (None: all elements), like ``np.sum``."""
     return apply_unary(Sum(axis, keepdims), x)
 
 
+@declare(method=True, numpy=np.mean)
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     """Mean over ``axis`` (None: all elements), like ``np.mean``."""
     return apply_unary(Mean(axis, keepdims), x)
 
 
+@declare(method=True, numpy=(np.max, np.amax))
 def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
     """Maximum over ``axis``; tied maxima share the gradient equally."""
     return apply_unary(Max(axis, keepdims), x)
 
 
+@declare(method=True, numpy=(np.min, np.amin))
 def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
     """Minimum over ``axis``; tied minima share the gradient equally."""
     return apply_unary(Min(axis, keepdims), x)
 
 
+@declare(method=True)
 def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     """log(sum(exp(x), axis)), stable for large logits (±1e4 in float32 and float64)."""
     return apply_unary(Logsumexp(axis, keepdims), x)
 
 
+@declare(method=True)
 def softmax(x: Any, axis: int = -1) -> Any:
     """Softmax along ``axis`` (the class axis is the last by default)."""
     return apply_unary(Softmax(axis), x)
 
 
+@declare(method=True)
 def log_softmax(x: Any, axis: int = -1) -> Any:
     """Log of the softmax along ``axis``, computed stably."""
     return apply_unary(LogSoftmax(axis), x)

@@ -9,19 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Op, Tensor, apply_unary, value
-
-__all__ = [
-    "reshape",
-    "transpose",
-    "expand_dims",
-    "squeeze",
-    "broadcast_to",
-    "concatenate",
-    "stack",
-    "getitem",
-    "index_add",
-    "astype",
-]
+from .declarations import declare
 
 
 def _ints(op: str, what: str, values: Sequence[Any]) -> tuple[int, ...]:
@@ -286,29 +274,35 @@ class AsType(Op):
         return g  # the engine casts gradients back to the input's dtype
 
 
+@declare(numpy=np.reshape)
 def reshape(x: Any, shape: Sequence[int] | int) -> Any:
     """Like ``np.reshape``; one dimension may be -1."""
     return apply_unary(Reshape((shape,) if isinstance(shape, (int, np.integer)) else shape), x)
 
 
+@declare(numpy=np.transpose)
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
     """Permute axes like ``np.transpose`` (reverse them when ``axes`` is None)."""
     return apply_unary(Transpose(axes), x)
 
 
+@declare(method=True, numpy=np.expand_dims)
 def expand_dims(x: Any, axis: int | tuple[int, ...]) -> Any:
     return apply_unary(ExpandDims(axis), x)
 
 
+@declare(method=True, numpy=np.squeeze)
 def squeeze(x: Any, axis: int | tuple[int, ...] | None = None) -> Any:
     return apply_unary(Squeeze(axis), x)
 
 
+@declare(method=True, numpy=np.broadcast_to)
 def broadcast_to(x: Any, shape: Sequence[int]) -> Any:
     """Broadcast to ``shape`` (a read-only view for arrays)."""
     return apply_unary(BroadcastTo(shape), x)
 
 
+@declare(numpy=np.concatenate)
 def concatenate(xs: Sequence[Any], axis: int = 0) -> Any:
     """Join tensors along an existing axis, like ``np.concatenate``."""
     if len(xs) == 0:
@@ -318,6 +312,7 @@ def concatenate(xs: Sequence[Any], axis: int = 0) -> Any:
     return Concatenate(axis)(*xs)
 
 
+@declare(numpy=np.stack)
 def stack(xs: Sequence[Any], axis: int = 0) -> Any:
     """Join tensors along a new axis, like ``np.stack``."""
     if len(xs) == 0:
@@ -325,16 +320,19 @@ def stack(xs: Sequence[Any], axis: int = 0) -> Any:
     return Stack(axis)(*xs)
 
 
+@declare
 def getitem(x: Any, index: Any) -> Any:
     """``x[index]`` with numpy's basic and advanced indexing."""
     return apply_unary(GetItem(index), x)
 
 
+@declare
 def index_add(g: Any, index: Any, shape: Sequence[int]) -> Any:
     """Zeros of ``shape`` with ``g`` added at ``index`` (repeats accumulate): getitem's adjoint."""
     return apply_unary(IndexAdd(plain_index(index), shape), g)
 
 
+@declare(method=True)
 def astype(x: Any, dtype: Any) -> Any:
     """Cast to ``dtype``; differentiable between floating dtypes, a constant otherwise."""
     dt = np.dtype(dtype)
