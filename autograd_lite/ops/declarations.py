@@ -43,6 +43,11 @@ class Declaration:
     method: str | None  # the Tensor method it also is, if any
     numpy: tuple[Any, ...]  # the numpy functions and ufuncs it stands for
     family: str  # the README table's row: the module's name for built-in ops
+    namespace: str | None = None  # "linalg": ag.linalg.<name>, not ag.<name>
+
+    @property
+    def qualname(self) -> str:
+        return self.name if self.namespace is None else f"{self.namespace}.{self.name}"
 
     @property
     def builtin(self) -> bool:
@@ -86,6 +91,7 @@ def declare(
     numpy: Any = (),
     name: str | None = None,
     family: str | None = None,
+    namespace: str | None = None,
 ) -> Any:
     """Declare ``fn`` a public op (use as a decorator, with or without arguments).
 
@@ -100,6 +106,9 @@ def declare(
         The public name (default ``fn.__name__``).
     family : str, optional
         The row of the README's op table (default: the defining module's name).
+    namespace : str, optional
+        For autograd_lite's own ops: ``"linalg"`` makes ``ag.linalg.<name>`` (numpy's
+        ``np.linalg``) instead of ``ag.<name>``.
 
     Examples
     --------
@@ -113,15 +122,16 @@ def declare(
 
     def register(fn: Fn) -> Fn:
         public = name or fn.__name__
-        if public in DECLARED and DECLARED[public].function is not fn:
-            raise ValueError(f"declare: an op named {public!r} is declared already")
+        key = public if namespace is None else f"{namespace}.{public}"
+        if key in DECLARED and DECLARED[key].function is not fn:
+            raise ValueError(f"declare: an op named {key!r} is declared already")
         np_fns = _as_tuple(numpy)
         method_name = public if method is True else (method or None)
         if method_name is not None:
             _attach(method_name, fn, fn)
         _claim_numpy(np_fns, fn)
         module = fn.__module__.rpartition(".")[2]
-        DECLARED[public] = Declaration(public, fn, method_name, np_fns, family or module)
+        DECLARED[key] = Declaration(public, fn, method_name, np_fns, family or module, namespace)
         return fn
 
     return register if fn is None else register(fn)
@@ -151,7 +161,7 @@ builtins_property = property  # (``property`` is a parameter name above)
 
 def exported() -> list[str]:
     """The names of autograd_lite's own ops, in declaration order: ``ag.<name>``."""
-    return [d.name for d in DECLARED.values() if d.builtin]
+    return [d.name for d in DECLARED.values() if d.builtin and d.namespace is None]
 
 
 # ------------------------------------------------------------------ generated files
@@ -224,7 +234,7 @@ def render_table() -> str:
     families: dict[str, list[str]] = {}
     for d in DECLARED.values():
         if d.builtin:
-            mark = f"`{d.name}`" + ("·" if d.name in METHODS else "")
+            mark = f"`{d.qualname}`" + ("·" if d.name in METHODS else "")
             families.setdefault(d.family, []).append(mark)
     rows = ["| family | ops (`ag.<name>`; · also a Tensor method) |", "|---|---|"]
     rows += [f"| {family} | {', '.join(names)} |" for family, names in families.items()]
