@@ -579,6 +579,7 @@ class Op:
             return apply_binary(self, *inputs)
         arrays: list[Any] = []
         needs: list[bool | None] = []
+        inputs = tuple(as_input(x) if type(x) in _SEQUENCES else x for x in inputs)
         for x in inputs:
             if isinstance(x, Tensor):
                 arrays.append(x.data)
@@ -598,10 +599,31 @@ class Op:
 # these directly (a plain call is cheaper than going through Op.__call__).
 
 
+# How a list holding Tensors becomes one op input: autograd_lite.ops sets this to ``ag.array``
+# (stacking them differentiably); the core itself knows no ops.
+pack: Callable[[Any], Any] | None = None
+
+
+def as_input(x: Any) -> Any:
+    """An op input from what a user passed: numbers and lists become arrays, as in numpy, and
+    a list holding Tensors one Tensor (``ag.array``), so that ``ag.mean([x, y])`` has gradients."""
+    if type(x) in _SEQUENCES and pack is not None and _holds_tensor(x):
+        return pack(x)
+    return np.asarray(x)
+
+
+def _holds_tensor(seq: Any) -> bool:
+    return any(isinstance(i, Tensor) or (type(i) in _SEQUENCES and _holds_tensor(i)) for i in seq)
+
+
 def apply_unary(op: Op, x: Any) -> Any:
     """Run ``op`` on one input: a plain result for an array, else a Tensor (recorded if needed)."""
     if not isinstance(x, Tensor):
-        return op.forward(x)
+        if type(x) is np.ndarray:
+            return op.forward(x)
+        x = as_input(x)
+        if not isinstance(x, Tensor):
+            return op.forward(x)
     y = op.forward(x.data)
     if type(y) is not np.ndarray:
         y = np.asarray(y)
@@ -612,13 +634,15 @@ def apply_binary(op: Op, a: Any, b: Any) -> Any:
     """Run ``op`` on two inputs, either of which may be a constant."""
     ta = isinstance(a, Tensor)
     tb = isinstance(b, Tensor)
-    if not (ta or tb):
-        return op.forward(a, b)
     # Constants kept for backward must be arrays or scalars (lists have no .shape or arithmetic).
     if not ta and type(a) in _SEQUENCES:
-        a = np.asarray(a)
+        a = as_input(a)
+        ta = isinstance(a, Tensor)
     if not tb and type(b) in _SEQUENCES:
-        b = np.asarray(b)
+        b = as_input(b)
+        tb = isinstance(b, Tensor)
+    if not (ta or tb):
+        return op.forward(a, b)
     y = op.forward(a.data if ta else a, b.data if tb else b)
     if type(y) is not np.ndarray:
         y = np.asarray(y)

@@ -558,6 +558,12 @@ CASES: list[Case] = [
         r"stack: cannot join shapes \[\(2, 3\), \(2, 3\)\] along axis 3",
     ),
     Case("stack nothing", lambda e: ag.stack([]), ValueError, r"stack: need at least one tensor"),
+    Case(
+        "array of ragged tensors",
+        lambda e: ag.array([e.a, e.v]),
+        ValueError,
+        r"array: cannot stack tensors of shapes \[\(2, 3\), \(4,\)\]",
+    ),
     # Indexing errors are IndexError, as in numpy and PyTorch.
     Case(
         "getitem out of bounds",

@@ -134,6 +134,11 @@ def _cross_entropy_params(shape: Shape) -> st.SearchStrategy[Params]:
     return st.integers(-len(shape), len(shape) - 1).flatmap(for_axis)
 
 
+def _array_sum(a: Any, b: Any) -> Any:
+    """ag.array of a nested list of tensors (HIPS's np.array([x, y])), summed back."""
+    return ag.sum(ag.array([[a, b], [b * 2.0 + a, a]]), axis=(0, 1))
+
+
 def _no_grad_block(p: Params, x: Any) -> Any:
     with ag.no_grad():
         return ag.sin(x) * 2.0
@@ -220,6 +225,7 @@ BLOCKS: dict[str, Block] = {
     ),
     "concatenate": Block(2, _concat_sum, one_axis, min_ndim=1),
     "stack": Block(2, _stack_max, new_axis),
+    "array": Block(2, lambda p, a, b: _array_sum(*both_to(a, b))),
     "matmul": Block(2, _matmul, min_ndim=1),
     # cuts
     "detach": Block(1, lambda p, x: x.detach(), cuts=True),

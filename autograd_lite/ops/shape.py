@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import core
+from .._typing import DTypeLike
 from ..core import Op, Tensor, apply_unary, value
 from .declarations import declare
 
@@ -259,6 +261,66 @@ class IndexAdd(Op):
         return gg[self.index]
 
 
+class Pack(Op):
+    """``np.array`` of a nested list holding Tensors: each Tensor's gradient is its slice of g."""
+
+    __slots__ = ("dtype", "_template", "_where")
+    name = "array"
+    reads_inputs = False
+    reads_output = False
+
+    def __init__(self, template: Any, where: list[tuple[int, ...]], dtype: Any) -> None:
+        self._template = template  # the nested list, with None where the inputs go
+        self._where = where  # each input's index in the result
+        self.dtype = dtype
+
+    def forward(self, *xs: Any) -> np.ndarray:
+        filled = iter(xs)
+
+        def fill(node: Any) -> Any:
+            if node is None:
+                return next(filled)
+            return [fill(i) for i in node] if isinstance(node, list) else node
+
+        try:
+            return np.array(fill(self._template), dtype=self.dtype)
+        except ValueError as e:
+            shapes = ", ".join(str(np.shape(x)) for x in xs)
+            raise ValueError(f"array: cannot stack tensors of shapes [{shapes}]: {e}") from None
+
+    def backward(self, g, y, *xs):
+        return tuple(g[at] if need else None for at, need in zip(self._where, self.needs_grad))
+
+
+@declare(numpy=np.array)
+def array(object: Any, dtype: DTypeLike = None) -> Any:  # noqa: A002 - numpy's name
+    """A new array from nested lists, as ``np.array``; Tensors inside are stacked with their
+    gradients (HIPS autograd's ``np.array([x, y])``).
+
+    >>> import numpy as np, autograd_lite as ag
+    >>> x = ag.tensor(np.array(2.0), requires_grad=True)
+    >>> ag.array([[x, 1.0], [0.0, x * x]]).sum().backward()
+    >>> x.grad
+    tensor(5.)
+    """
+    tensors: list[Any] = []
+    where: list[tuple[int, ...]] = []
+
+    def template(node: Any, at: tuple[int, ...]) -> Any:
+        if isinstance(node, Tensor):
+            tensors.append(node)
+            where.append(at)
+            return None
+        if isinstance(node, (list, tuple)):
+            return [template(item, at + (i,)) for i, item in enumerate(node)]
+        return node
+
+    skeleton = template(object, ())
+    if not tensors:
+        return np.array(object, dtype=dtype)
+    return Pack(skeleton, where, dtype)(*tensors)
+
+
 class AsType(Op):
     __slots__ = ("dtype",)
     reads_inputs = False
@@ -339,3 +401,6 @@ def astype(x: Any, dtype: Any) -> Any:
     if isinstance(x, Tensor) and dt.kind not in "fc":
         return Tensor(x.data.astype(dt))
     return apply_unary(AsType(dt), x)
+
+
+core.pack = array  # lists holding Tensors, given to any op, become one differentiable input

@@ -46,7 +46,27 @@ def index_add_reference(g: np.ndarray, index: Any, shape: Shape) -> np.ndarray:
     return out
 
 
+@st.composite
+def nested_example(draw: Any) -> Example:
+    """1 to 3 arrays of one shape, packed into a nested list with numbers between them."""
+    k = draw(st.integers(1, 3))
+    shape = draw(ags.shapes(max_dims=2))
+    xs = tuple(draw(ags.arrays(shape)) for _ in range(k))
+    return xs, {"constant": draw(st.floats(-2, 2))}
+
+
+def array_fn(*xs: Any, constant: float) -> Any:
+    const = np.full(np.shape(xs[0]), constant, dtype=ag.value(xs[0]).dtype)
+    return ag.array([[*xs, const], [const, *xs[::-1]]])
+
+
+def array_reference(*xs: Any, constant: float) -> Any:
+    const = np.full(np.shape(xs[0]), constant)
+    return np.array([[*xs, const], [const, *xs[::-1]]])
+
+
 CASES: list[OpCase] = [
+    OpCase("array", array_fn, array_reference, nested_example(), linear=False),
     OpCase("reshape", ag.reshape, np.reshape, with_kwargs(one(R), reshape_kwargs), linear=True),
     OpCase(
         "transpose",
