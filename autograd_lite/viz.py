@@ -37,7 +37,7 @@ import numpy as np
 from graphviz.quoting import quote
 
 from autograd_lite._args import check_count
-from autograd_lite.core import Tensor, _nonfinite
+from autograd_lite.core import Tensor, nonfinite
 
 __all__ = [
     "GraphDrawing",
@@ -330,7 +330,7 @@ def build_graph(
             lines, bad = _tensor_lines(obj, name, show)
             nodes.append(VizNode(ids[pos], "tensor", role, lines, scope, bad))
         elif isinstance(obj, _Const):
-            bad = _nonfinite(np.asarray(obj.value)) is not None
+            bad = nonfinite(np.asarray(obj.value)) is not None
             nodes.append(
                 VizNode(ids[pos], "const", "const", (_describe_value(obj.value),), None, bad)
             )
@@ -385,7 +385,7 @@ def _tensor_lines(t: Tensor, param_name: str | None, show: _Show) -> tuple[tuple
     # Always shown, whatever the show_* flags: this is where a training run broke.
     bad = False
     for what, a in (("data", t.data), ("grad", grad)):
-        kind = _nonfinite(a) if a is not None else None
+        kind = nonfinite(a) if a is not None else None
         if kind is not None:
             lines.append(f"{kind} in {what}")
             bad = True

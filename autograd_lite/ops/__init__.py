@@ -7,6 +7,7 @@ which make the ``ag.<name>`` exports, the Tensor methods and the numpy dispatch.
 
 from typing import TYPE_CHECKING
 
+from . import inplace as _inplace  # noqa: F401 - add_, t[i] = v, t += x, ...
 from . import protocol as _protocol  # noqa: F401 - operators and numpy's array protocols
 from .declarations import declare, exported, tensor_method  # noqa: F401 - ops.declare
 from .elementwise import *  # noqa: F403

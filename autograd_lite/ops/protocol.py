@@ -21,7 +21,7 @@ from . import elementwise as E
 from . import logic as L
 from .declarations import NUMPY, tensor_method
 from .linalg import matmul
-from .shape import getitem, plain_index, reshape, transpose
+from .shape import getitem, reshape, transpose
 
 
 def _reflected(fn: Any) -> Any:
@@ -75,17 +75,6 @@ _OPERATORS: dict[str, Any] = {
 }  # fmt: skip
 for _name, _fn in _OPERATORS.items():
     tensor_method(_name)(_fn)
-
-
-@tensor_method("__setitem__")
-def _setitem(self: Tensor, index: Any, new: ArrayLike) -> None:
-    if self.requires_grad and is_grad_enabled():
-        raise RuntimeError(
-            "setitem: in-place assignment into a tensor that requires grad is not differentiable; "
-            "build the result with ag.where/ag.concatenate, or assign under ag.no_grad()"
-        )
-    index = plain_index(index)
-    self._write("setitem", new, lambda d, v: d.__setitem__(index, v))
 
 
 # ------------------------------------------------------------------ methods with numpy's forms

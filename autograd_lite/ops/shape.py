@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import core
 from .._typing import DTypeLike
 from ..core import Op, Tensor, apply_unary, value
+from ..core import graph as _graph
 from .declarations import declare
 
 
@@ -403,4 +403,4 @@ def astype(x: Any, dtype: Any) -> Any:
     return apply_unary(AsType(dt), x)
 
 
-core.pack = array  # lists holding Tensors, given to any op, become one differentiable input
+_graph.pack = array  # lists holding Tensors, given to any op, become one differentiable input
