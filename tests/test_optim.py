@@ -113,28 +113,9 @@ def adamax_reference(lr, b1, b2, eps, weight_decay=0.0, sign=1.0):
     return w
 
 
-def nadam_reference(lr, b1, b2, eps, weight_decay=0.0, psi=4e-3, decoupled=False, sign=1.0):
+def _adam_family_reference(update, lr, b1, b2, weight_decay, decoupled, sign, steps):
+    """The moments shared by NAdam and RAdam; ``update(w, g, m, v, t)`` is their own step."""
     w, m, v = W0.copy(), np.zeros_like(W0), np.zeros_like(W0)
-    mu = [b1 * (1 - 0.5 * 0.96 ** (t * psi)) for t in range(STEPS + 2)]  # mu[t], t from 1
-    for t in range(1, STEPS + 1):
-        g = sign * _grad(w)
-        if decoupled:
-            w = w * (1 - lr * weight_decay)
-        else:
-            g = g + weight_decay * w
-        m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g**2
-        # Dozat's Nesterov estimate: next step's momentum on m, this step's on g.
-        m_hat = mu[t + 1] * m / (1 - np.prod(mu[1 : t + 2])) + (1 - mu[t]) * g / (
-            1 - np.prod(mu[1 : t + 1])
-        )
-        w = w - lr * m_hat / (np.sqrt(v / (1 - b2**t)) + eps)
-    return w
-
-
-def radam_reference(lr, b1, b2, eps, weight_decay=0.0, decoupled=False, sign=1.0, steps=STEPS):
-    w, m, v = W0.copy(), np.zeros_like(W0), np.zeros_like(W0)
-    rho_inf = 2 / (1 - b2) - 1
     for t in range(1, steps + 1):
         g = sign * _grad(w)
         if decoupled:
@@ -143,15 +124,36 @@ def radam_reference(lr, b1, b2, eps, weight_decay=0.0, decoupled=False, sign=1.0
             g = g + weight_decay * w
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g**2
-        m_hat = m / (1 - b1**t)
-        rho = rho_inf - 2 * t * b2**t / (1 - b2**t)
-        if rho > 5:
-            r = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
-            v_hat = np.sqrt(v / (1 - b2**t))
-            w = w - lr * m_hat * r / (v_hat + eps * np.sqrt(1 / (1 - b2**t)))
-        else:
-            w = w - lr * m_hat
+        w = update(w, g, m, v, t)
     return w
+
+
+def nadam_reference(lr, b1, b2, eps, weight_decay=0.0, psi=4e-3, decoupled=False, sign=1.0):
+    mu = [b1 * (1 - 0.5 * 0.96 ** (t * psi)) for t in range(STEPS + 2)]  # mu[t], t from 1
+
+    def update(w, g, m, v, t):
+        # Dozat's Nesterov estimate: next step's momentum on m, this step's on g.
+        m_hat = mu[t + 1] * m / (1 - np.prod(mu[1 : t + 2])) + (1 - mu[t]) * g / (
+            1 - np.prod(mu[1 : t + 1])
+        )
+        return w - lr * m_hat / (np.sqrt(v / (1 - b2**t)) + eps)
+
+    return _adam_family_reference(update, lr, b1, b2, weight_decay, decoupled, sign, STEPS)
+
+
+def radam_reference(lr, b1, b2, eps, weight_decay=0.0, decoupled=False, sign=1.0, steps=STEPS):
+    rho_inf = 2 / (1 - b2) - 1
+
+    def update(w, g, m, v, t):
+        m_hat = m / (1 - b1**t)
+        rho = rho_inf - 2 * t * b2**t / (1 - b2**t)  # the length of the approximated SMA
+        if rho <= 5:
+            return w - lr * m_hat
+        r = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+        v_hat = np.sqrt(v / (1 - b2**t))
+        return w - lr * m_hat * r / (v_hat + eps * np.sqrt(1 / (1 - b2**t)))
+
+    return _adam_family_reference(update, lr, b1, b2, weight_decay, decoupled, sign, steps)
 
 
 CASES = [
