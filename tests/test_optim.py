@@ -92,6 +92,70 @@ def adagrad_reference(lr, lr_decay=0.0, weight_decay=0.0, initial=0.0, eps=1e-10
     return w
 
 
+def adadelta_reference(lr, rho, eps, weight_decay=0.0, sign=1.0):
+    w, v, u = W0.copy(), np.zeros_like(W0), np.zeros_like(W0)
+    for _ in range(STEPS):
+        g = sign * _grad(w) + weight_decay * w
+        v = rho * v + (1 - rho) * g**2
+        delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g  # RMS of past steps over RMS of g
+        u = rho * u + (1 - rho) * delta**2
+        w = w - lr * delta
+    return w
+
+
+def adamax_reference(lr, b1, b2, eps, weight_decay=0.0, sign=1.0):
+    w, m, u = W0.copy(), np.zeros_like(W0), np.zeros_like(W0)
+    for t in range(1, STEPS + 1):
+        g = sign * _grad(w) + weight_decay * w
+        m = b1 * m + (1 - b1) * g
+        u = np.maximum(b2 * u, np.abs(g) + eps)  # the infinity norm, kept off zero by eps
+        w = w - lr / (1 - b1**t) * m / u
+    return w
+
+
+def _adam_family_reference(update, lr, b1, b2, weight_decay, decoupled, sign, steps):
+    """The moments shared by NAdam and RAdam; ``update(w, g, m, v, t)`` is their own step."""
+    w, m, v = W0.copy(), np.zeros_like(W0), np.zeros_like(W0)
+    for t in range(1, steps + 1):
+        g = sign * _grad(w)
+        if decoupled:
+            w = w * (1 - lr * weight_decay)
+        else:
+            g = g + weight_decay * w
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        w = update(w, g, m, v, t)
+    return w
+
+
+def nadam_reference(lr, b1, b2, eps, weight_decay=0.0, psi=4e-3, decoupled=False, sign=1.0):
+    mu = [b1 * (1 - 0.5 * 0.96 ** (t * psi)) for t in range(STEPS + 2)]  # mu[t], t from 1
+
+    def update(w, g, m, v, t):
+        # Dozat's Nesterov estimate: next step's momentum on m, this step's on g.
+        m_hat = mu[t + 1] * m / (1 - np.prod(mu[1 : t + 2])) + (1 - mu[t]) * g / (
+            1 - np.prod(mu[1 : t + 1])
+        )
+        return w - lr * m_hat / (np.sqrt(v / (1 - b2**t)) + eps)
+
+    return _adam_family_reference(update, lr, b1, b2, weight_decay, decoupled, sign, STEPS)
+
+
+def radam_reference(lr, b1, b2, eps, weight_decay=0.0, decoupled=False, sign=1.0, steps=STEPS):
+    rho_inf = 2 / (1 - b2) - 1
+
+    def update(w, g, m, v, t):
+        m_hat = m / (1 - b1**t)
+        rho = rho_inf - 2 * t * b2**t / (1 - b2**t)  # the length of the approximated SMA
+        if rho <= 5:
+            return w - lr * m_hat
+        r = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+        v_hat = np.sqrt(v / (1 - b2**t))
+        return w - lr * m_hat * r / (v_hat + eps * np.sqrt(1 / (1 - b2**t)))
+
+    return _adam_family_reference(update, lr, b1, b2, weight_decay, decoupled, sign, steps)
+
+
 CASES = [
     ("sgd", lambda p: optim.SGD(p, lr=0.1), lambda: sgd_reference(0.1)),
     (
@@ -142,7 +206,95 @@ CASES = [
         ),
         lambda: adagrad_reference(0.1, 0.3, 0.05, 0.2, 1e-6),
     ),
+    ("adadelta", lambda p: optim.Adadelta(p), lambda: adadelta_reference(1.0, 0.9, 1e-6)),
+    (
+        "adadelta options",
+        lambda p: optim.Adadelta(p, lr=0.5, rho=0.7, eps=1e-3, weight_decay=0.1),
+        lambda: adadelta_reference(0.5, 0.7, 1e-3, 0.1),
+    ),
+    (
+        "adamax",
+        lambda p: optim.Adamax(p, lr=0.1),
+        lambda: adamax_reference(0.1, 0.9, 0.999, 1e-8),
+    ),
+    # beta2 = 0.5 lets the infinity norm fall below the newest |g|: both sides of the max.
+    (
+        "adamax options",
+        lambda p: optim.Adamax(p, lr=0.05, betas=(0.8, 0.5), eps=1e-3, weight_decay=0.1),
+        lambda: adamax_reference(0.05, 0.8, 0.5, 1e-3, 0.1),
+    ),
+    ("nadam", lambda p: optim.NAdam(p, lr=0.1), lambda: nadam_reference(0.1, 0.9, 0.999, 1e-8)),
+    (
+        "nadam l2 momentum_decay",
+        lambda p: optim.NAdam(p, lr=0.05, weight_decay=0.1, momentum_decay=0.3),
+        lambda: nadam_reference(0.05, 0.9, 0.999, 1e-8, 0.1, psi=0.3),
+    ),
+    (
+        "nadamw",
+        lambda p: optim.NAdam(
+            p, lr=0.05, betas=(0.8, 0.9), weight_decay=0.2, decoupled_weight_decay=True
+        ),
+        lambda: nadam_reference(0.05, 0.8, 0.9, 1e-8, 0.2, decoupled=True),
+    ),
+    ("radam", lambda p: optim.RAdam(p, lr=0.1), lambda: radam_reference(0.1, 0.9, 0.999, 1e-8)),
+    # rho_t < 5 in the first five steps: RAdam's rectified steps are checked below.
+    (
+        "radam l2",
+        lambda p: optim.RAdam(p, lr=0.05, betas=(0.9, 0.5), weight_decay=0.1),
+        lambda: radam_reference(0.05, 0.9, 0.5, 1e-8, 0.1),
+    ),
+    (
+        "radam decoupled",
+        lambda p: optim.RAdam(
+            p, lr=0.05, betas=(0.8, 0.8), weight_decay=0.2, decoupled_weight_decay=True
+        ),
+        lambda: radam_reference(0.05, 0.8, 0.8, 1e-8, 0.2, decoupled=True),
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("b2", "decoupled", "rectified_from"), [(0.999, False, 6), (0.8, True, 7), (0.5, False, None)]
+)
+def test_radam_rectifies_once_the_variance_is_tractable(b2, decoupled, rectified_from):
+    rho_inf = 2 / (1 - b2) - 1
+    rho = [rho_inf - 2 * t * b2**t / (1 - b2**t) for t in range(1, 9)]
+    first = next((t for t, r in enumerate(rho, 1) if r > 5), None)
+    assert first == rectified_from  # the run below covers both branches (or, b2 = 0.5, one)
+    make = lambda p: optim.RAdam(  # noqa: E731
+        p, lr=0.05, betas=(0.9, b2), weight_decay=0.1, decoupled_weight_decay=decoupled
+    )
+    want = radam_reference(0.05, 0.9, b2, 1e-8, 0.1, decoupled=decoupled, steps=8)
+    np.testing.assert_allclose(_run(make, steps=8).data, want, rtol=1e-12, atol=1e-14)
+
+
+MAXIMIZE_CASES = [
+    (
+        lambda p: optim.Adadelta(p, lr=0.5, weight_decay=0.1, maximize=True),
+        lambda: adadelta_reference(0.5, 0.9, 1e-6, 0.1, sign=-1.0),
+    ),
+    (
+        lambda p: optim.Adamax(p, lr=0.05, weight_decay=0.1, maximize=True),
+        lambda: adamax_reference(0.05, 0.9, 0.999, 1e-8, 0.1, sign=-1.0),
+    ),
+    (
+        lambda p: optim.NAdam(p, lr=0.05, weight_decay=0.1, maximize=True),
+        lambda: nadam_reference(0.05, 0.9, 0.999, 1e-8, 0.1, sign=-1.0),
+    ),
+    (
+        lambda p: optim.RAdam(p, lr=0.05, betas=(0.8, 0.8), maximize=True),
+        lambda: radam_reference(0.05, 0.8, 0.8, 1e-8, sign=-1.0),
+    ),
+]
+
+
+@pytest.mark.parametrize(("make_opt", "reference"), MAXIMIZE_CASES)
+def test_maximize_ascends_the_gradient(make_opt, reference):
+    w = _run(make_opt)
+    np.testing.assert_allclose(w.data, reference(), rtol=1e-12, atol=1e-14)
+    w_min = _run(lambda p: make_opt([{"params": p, "maximize": False}]))
+    loss = lambda v: (0.5 * A * v * v + B * v).sum()  # noqa: E731
+    assert loss(w.data) > loss(W0) > loss(w_min.data)
 
 
 @pytest.mark.parametrize(
@@ -414,3 +566,37 @@ def test_sgd_without_momentum_keeps_no_state_even_with_weight_decay():
     opt.step()
     np.testing.assert_allclose(w.data, [1.0 - 0.1 * (2.0 + 0.5), -2.0 - 0.1 * (-4.0 - 1.0)])
     assert opt.state_dict()["state"] == {}  # as torch.optim.SGD: no buffer without momentum
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        ("Adadelta", {"lr": -1.0}, "invalid learning rate -1.0"),
+        ("Adadelta", {"rho": 1.5}, r"invalid rho 1.5, expected in \[0, 1\]"),
+        ("Adadelta", {"eps": -1e-6}, "invalid eps -1e-06, expected >= 0"),
+        (
+            "Adamax",
+            {"betas": (0.9, 1.0)},
+            r"betas must be two numbers in \[0, 1\), got \(0.9, 1.0\)",
+        ),
+        ("Adamax", {"weight_decay": -0.1}, "invalid weight_decay -0.1"),
+        ("NAdam", {"betas": (-0.1, 0.9)}, r"betas must be two numbers in \[0, 1\)"),
+        ("NAdam", {"momentum_decay": -1.0}, "invalid momentum_decay -1.0"),
+        ("RAdam", {"betas": (0.9,)}, r"betas must be two numbers in \[0, 1\), got \(0.9,\)"),
+        ("RAdam", {"lr": -0.5}, "invalid learning rate -0.5"),
+        ("Adam", {"betas": 0.9}, r"betas must be two numbers in \[0, 1\), got 0.9"),
+    ],
+)
+def test_new_optimiser_argument_errors(name, options, message):
+    w = ag.tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(ValueError, match=f"{name}: {message}"):
+        getattr(optim, name)([w], **options)
+
+
+def test_a_bad_option_in_a_later_group_changes_nothing():
+    a = ag.tensor(np.ones(2), requires_grad=True)
+    b = ag.tensor(np.ones(2), requires_grad=True)
+    opt = optim.NAdam([a], lr=0.1)
+    with pytest.raises(ValueError, match=r"NAdam: betas must be two numbers in \[0, 1\)"):
+        opt.add_param_group({"params": [b], "betas": (0.9, 1.5)})
+    assert len(opt.param_groups) == 1 and opt.state == {}

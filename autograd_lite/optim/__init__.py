@@ -16,10 +16,28 @@ True
 """
 
 from autograd_lite.optim import lr_scheduler
+from autograd_lite.optim.adadelta import Adadelta
 from autograd_lite.optim.adagrad import Adagrad
 from autograd_lite.optim.adam import Adam, AdamW
+from autograd_lite.optim.adamax import Adamax
+from autograd_lite.optim.lbfgs import LBFGS
+from autograd_lite.optim.nadam import NAdam
 from autograd_lite.optim.optimizer import Optimizer
+from autograd_lite.optim.radam import RAdam
 from autograd_lite.optim.rmsprop import RMSprop
 from autograd_lite.optim.sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
+__all__ = [
+    "LBFGS",
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "NAdam",
+    "Optimizer",
+    "RAdam",
+    "RMSprop",
+    "lr_scheduler",
+]

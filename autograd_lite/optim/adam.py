@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from autograd_lite.optim.optimizer import Optimizer, ParamsLike, _buffer
+from autograd_lite.optim.optimizer import Optimizer, ParamsLike, _buffer, _ema, _weight_decay
 
 __all__ = ["Adam", "AdamW"]
 
@@ -53,38 +54,14 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
     ) -> None:
-        defaults = dict(
-            lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad
-        )
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
         super().__init__(params, defaults)
-
-    def _validate_group(self, group: dict[str, Any]) -> None:
-        super()._validate_group(group)
-        betas = group["betas"]
-        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(
-                f"{type(self).__name__}: betas must be two numbers in [0, 1), got {betas!r}"
-            )
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, eps = float(group["lr"]), float(group["eps"])
-        weight_decay = float(group["weight_decay"])
         beta1, beta2 = (float(b) for b in group["betas"])
         amsgrad = group["amsgrad"]
-        for data, g, state in self._with_grads(group):
-            if not state:
-                state.update(step=0, exp_avg=np.zeros_like(data), exp_avg_sq=np.zeros_like(data))
-            state["step"] = t = state["step"] + 1
-            if weight_decay:
-                if self._decoupled:
-                    data *= 1.0 - lr * weight_decay
-                else:
-                    g = g + weight_decay * data
-            m, v = state["exp_avg"], state["exp_avg_sq"]
-            m *= beta1
-            m += (1.0 - beta1) * g
-            v *= beta2
-            v += (1.0 - beta2) * (g * g)
+        for data, _, m, v, t, state in _adam_moments(self, group, self._decoupled):
             if amsgrad:
                 v_max = _buffer(state, "max_exp_avg_sq", data)
                 v = np.maximum(v_max, v, out=v_max)
@@ -94,6 +71,30 @@ class Adam(Optimizer):
             step = m / denom
             step *= lr / (1.0 - beta1**t)
             data -= step
+
+
+def _adam_moments(
+    opt: Optimizer, group: dict[str, Any], decoupled: bool
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, dict[str, Any]]]:
+    """The Adam family's common part of a step, for each parameter with a gradient.
+
+    Counts the step ``t``, applies the weight decay (L2, or ``decoupled`` as AdamW) and
+    updates the moments ``m = exp_avg`` and ``v = exp_avg_sq``; yields
+    ``(p, g, m, v, t, state)`` with ``g`` the gradient after the L2 term, so that
+    Adam, NAdam and RAdam only write their own parameter update.
+    """
+    lr, weight_decay = float(group["lr"]), float(group["weight_decay"])
+    beta1, beta2 = (float(b) for b in group["betas"])
+    for data, g, state in opt._with_grads(group):
+        if "exp_avg" not in state:
+            state.update(step=0, exp_avg=np.zeros_like(data), exp_avg_sq=np.zeros_like(data))
+        state["step"] = t = state["step"] + 1
+        if weight_decay:
+            g = _weight_decay(data, g, lr, weight_decay, decoupled)
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        _ema(m, g, beta1)
+        _ema(v, g * g, beta2)
+        yield data, g, m, v, t, state
 
 
 class AdamW(Adam):

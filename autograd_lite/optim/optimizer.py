@@ -1,9 +1,11 @@
 """The optimiser base class: parameter groups, per-parameter state, zero_grad, state dicts.
 
-Subclasses implement ``_update_group(group)``: it reads ``p.grad.data`` and updates
-``p.data`` in place with numpy (no graph is built), then this base class marks the
-updated parameters as modified (``nn.parameter._mark_modified``, the core's
-version counter) so that a graph that saved their old values can notice.
+Subclasses implement ``_update_group(group)``: it reads the gradients (``_with_grads``,
+which negates them for groups with ``maximize=True``) and updates ``p.data`` in place
+with numpy (no graph is built), then this base class marks the updated parameters as
+modified (``nn.parameter._mark_modified``, the core's version counter) so that a graph
+that saved their old values can notice. Every option is read from the group at every
+step, so schedulers and users may change it between steps.
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ class Optimizer:
         if unknown:
             raise ValueError(f"{name}: unknown option(s) {sorted(unknown)} in parameter group")
         group = {**self.defaults, **param_group, "params": params}
+        if isinstance(group.get("betas"), list):
+            group["betas"] = tuple(group["betas"])
         self._validate_group(group)
         self.param_groups.append(group)
 
@@ -97,19 +101,28 @@ class Optimizer:
         for key in self._nonnegative:
             if not group[key] >= 0.0:
                 raise ValueError(f"{name}: invalid {key} {group[key]!r}, expected >= 0")
+        betas = group.get("betas")  # the Adam family's moment coefficients
+        if betas is not None and (
+            not isinstance(betas, (tuple, list))
+            or len(betas) != 2
+            or not all(0.0 <= b < 1.0 for b in betas)
+        ):
+            raise ValueError(f"{name}: betas must be two numbers in [0, 1), got {betas!r}")
 
     def _with_grads(self, group: dict[str, Any]) -> Iterator[tuple[np.ndarray, Any, dict]]:
         """``(parameter array, gradient array, state)`` for each parameter that has a gradient.
 
-        The state dict is the parameter's own, created empty on its first step.
+        The state dict is the parameter's own, created empty on its first step. A group
+        with ``maximize=True`` gets the negated gradient (gradient ascent).
         """
         state = self.state
+        maximize = group.get("maximize", False)
         for p in group["params"]:
             if p.grad is not None:
                 st = state.get(id(p))
                 if st is None:
                     st = state[id(p)] = {}
-                yield p.data, p.grad.data, st
+                yield p.data, (-p.grad.data if maximize else p.grad.data), st
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (``None``, PyTorch's default), or zero them in place."""
@@ -188,21 +201,26 @@ class Optimizer:
                 raise ValueError(
                     f"{name}: state for parameter {key} but there are only {len(params)}"
                 )
-            p, st = params[i], {}
-            for k, v in entries.items():
-                if isinstance(v, np.ndarray) and v.shape == p.shape:
-                    st[k] = np.array(v, dtype=p.dtype)  # a buffer like the parameter
-                elif isinstance(v, np.ndarray) and v.ndim:
-                    raise ValueError(
-                        f"{name}: state '{k}' of parameter {i} has shape {v.shape}, "
-                        f"expected {p.shape}"
-                    )
-                else:
-                    st[k] = _plain(v)
-            new_state[id(p)] = st
+            p = params[i]
+            new_state[id(p)] = {
+                k: self._load_state_entry(f"{name}: state '{k}' of parameter {i}", p, v)
+                for k, v in entries.items()
+            }
         for mine, group in zip(self.param_groups, new_groups):
             mine.update(group)  # the same dicts: schedulers and users may hold them
         self.state = new_state
+
+    def _load_state_entry(self, where: str, p: Tensor, value: Any) -> Any:
+        """A loaded state entry of parameter ``p``, checked and copied.
+
+        Arrays are per-parameter buffers: shaped like ``p`` and cast to its dtype.
+        Optimisers whose state holds other arrays (LBFGS's flat vectors) override this.
+        """
+        if isinstance(value, np.ndarray) and value.shape == p.shape:
+            return np.array(value, dtype=p.dtype)
+        if isinstance(value, np.ndarray) and value.ndim:
+            raise ValueError(f"{where} has shape {value.shape}, expected {p.shape}")
+        return _plain(value)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -218,6 +236,24 @@ def _buffer(state: dict[str, Any], key: str, like: np.ndarray) -> np.ndarray:
     if buf is None:
         buf = state[key] = np.zeros_like(like)
     return buf
+
+
+def _ema(avg: np.ndarray, value: np.ndarray, beta: float) -> None:
+    """``avg = beta * avg + (1 - beta) * value``, in place: a moment's running average."""
+    avg *= beta
+    avg += (1.0 - beta) * value
+
+
+def _weight_decay(
+    data: np.ndarray, g: np.ndarray, lr: float, weight_decay: float, decoupled: bool
+) -> np.ndarray:
+    """The gradient with the L2 term ``weight_decay * p`` added, or, ``decoupled`` (AdamW's
+    form), the gradient as it is and the parameter shrunk in place by ``1 - lr * weight_decay``.
+    """
+    if decoupled:
+        data *= 1.0 - lr * weight_decay
+        return g
+    return g + weight_decay * data
 
 
 def _plain(v: Any) -> Any:
