@@ -2,7 +2,7 @@
 
 ``Module`` and ``Parameter``; containers (``Sequential``, ``ModuleList``, ``ModuleDict``,
 ``ParameterList``, ``ParameterDict``); layers (``Linear``, ``Conv2d``, ``BatchNorm1d``,
-...); losses as modules; ``functional`` (``F``), ``init`` and ``utils``
+``LSTM``, ...); losses as modules; ``functional`` (``F``), ``init`` and ``utils``
 (gradient clipping, parameters as one vector).
 Layers default to float32 parameters (``dtype=`` to change) and take ``rng=`` (a
 numpy Generator or seed) for reproducible initialisation.
@@ -52,6 +52,7 @@ from autograd_lite.nn.module import (
 )
 from autograd_lite.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from autograd_lite.nn.parameter import Parameter
+from autograd_lite.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
 __all__ = [
     "AvgPool2d",
@@ -63,7 +64,11 @@ __all__ = [
     "Dropout",
     "Embedding",
     "Flatten",
+    "GRU",
+    "GRUCell",
     "Identity",
+    "LSTM",
+    "LSTMCell",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
@@ -77,6 +82,10 @@ __all__ = [
     "Parameter",
     "ParameterDict",
     "ParameterList",
+    "RNN",
+    "RNNBase",
+    "RNNCell",
+    "RNNCellBase",
     "ReLU",
     "Sequential",
     "Sigmoid",
