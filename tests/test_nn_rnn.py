@@ -225,6 +225,7 @@ def test_unbatched_and_batch_first_inputs_give_the_same_numbers(cls):
     layer.batch_first = False
     out_1, final_1 = layer(x[:, 1])  # unbatched: (sequence, features)
     assert out_1.shape == (6, 8)
+    np.testing.assert_array_equal(layer(x[:, 1].tolist())[0].data, out_1.data)  # nested lists
     np.testing.assert_allclose(out_1.data, out.data[:, 1], rtol=1e-12)
     flat = zip(final, final_1) if cls is nn.LSTM else [(final, final_1)]
     for f, f1 in flat:

@@ -246,7 +246,9 @@ class RNNBase(Module):
     def _run(self, input: Any, hx: tuple[Any, ...] | None) -> tuple[Any, tuple[Any, ...]]:  # noqa: A002
         """Check the input and initial states, run all layers; the output and final states."""
         name = type(self).__name__
-        shape = _shape(input)
+        if not isinstance(input, Tensor):
+            input = np.asarray(input)  # noqa: A001 - nested lists cannot be cut into steps
+        shape = input.shape
         if len(shape) not in (2, 3):
             raise ValueError(
                 f"{name}: expected an input of 3 dimensions ({self._layout()}) or 2 "
