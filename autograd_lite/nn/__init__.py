@@ -1,8 +1,9 @@
 """Neural-network building blocks, PyTorch's ``torch.nn`` on autograd_lite.
 
-``Module`` and ``Parameter``; containers (``Sequential``, ``ModuleList``, ``ModuleDict``);
-layers (``Linear``, ``Conv2d``, ``BatchNorm1d``, ...); losses as modules; ``functional``
-(``F``), ``init`` and ``utils`` (gradient clipping).
+``Module`` and ``Parameter``; containers (``Sequential``, ``ModuleList``, ``ModuleDict``,
+``ParameterList``, ``ParameterDict``); layers (``Linear``, ``Conv2d``, ``BatchNorm1d``,
+``LSTM``, ...); losses as modules; ``functional`` (``F``), ``init`` and ``utils``
+(gradient clipping, parameters as one vector).
 Layers default to float32 parameters (``dtype=`` to change) and take ``rng=`` (a
 numpy Generator or seed) for reproducible initialisation.
 
@@ -41,9 +42,17 @@ from autograd_lite.nn.layers import (
     Tanh,
 )
 from autograd_lite.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
-from autograd_lite.nn.module import Module, ModuleDict, ModuleList, Sequential
+from autograd_lite.nn.module import (
+    Module,
+    ModuleDict,
+    ModuleList,
+    ParameterDict,
+    ParameterList,
+    Sequential,
+)
 from autograd_lite.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from autograd_lite.nn.parameter import Parameter
+from autograd_lite.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
 __all__ = [
     "AvgPool2d",
@@ -55,7 +64,11 @@ __all__ = [
     "Dropout",
     "Embedding",
     "Flatten",
+    "GRU",
+    "GRUCell",
     "Identity",
+    "LSTM",
+    "LSTMCell",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
@@ -67,6 +80,12 @@ __all__ = [
     "ModuleList",
     "NLLLoss",
     "Parameter",
+    "ParameterDict",
+    "ParameterList",
+    "RNN",
+    "RNNBase",
+    "RNNCell",
+    "RNNCellBase",
     "ReLU",
     "Sequential",
     "Sigmoid",

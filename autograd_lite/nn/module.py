@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+import warnings
+import weakref
 from collections import OrderedDict
-from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import (
+    Callable,
+    Container,
+    ItemsView,
+    Iterable,
+    Iterator,
+    KeysView,
+    Mapping,
+    ValuesView,
+)
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 
 import numpy as np
@@ -11,7 +23,16 @@ import numpy as np
 from autograd_lite.core import Tensor, name_scope
 from autograd_lite.nn.parameter import Parameter, _mark_modified, _zero_grads
 
-__all__ = ["IncompatibleKeys", "Module", "ModuleDict", "ModuleList", "Sequential"]
+__all__ = [
+    "IncompatibleKeys",
+    "Module",
+    "ModuleDict",
+    "ModuleList",
+    "ParameterDict",
+    "ParameterList",
+    "RemovableHandle",
+    "Sequential",
+]
 
 _M = TypeVar("_M", bound="Module")
 
@@ -21,6 +42,51 @@ class IncompatibleKeys(NamedTuple):
 
     missing_keys: list[str]
     unexpected_keys: list[str]
+
+
+_hook_ids = itertools.count()
+
+
+class _Hook(NamedTuple):
+    fn: Callable[..., Any]
+    pre: bool  # a forward pre-hook (else a forward hook)
+    with_kwargs: bool
+    always_call: bool
+
+
+def _call_forward_hook(
+    module: Module, hook: _Hook, args: tuple[Any, ...], kwargs: dict[str, Any], output: Any
+) -> Any:
+    """Run a forward hook; what it returns, unless None, is the new output."""
+    if hook.with_kwargs:
+        result = hook.fn(module, args, kwargs, output)
+    else:
+        result = hook.fn(module, args, output)
+    return output if result is None else result
+
+
+class RemovableHandle:
+    """What ``register_forward_hook`` and ``register_forward_pre_hook`` return, as PyTorch's.
+
+    ``handle.remove()`` unregisters the hook (again: nothing happens); as a context
+    manager the hook is removed on leaving the ``with`` block. ``id`` is unique.
+    """
+
+    def __init__(self, hooks: OrderedDict[int, Any]) -> None:
+        self._hooks = weakref.ref(hooks)  # a handle must not keep its module's hooks alive
+        self.id = next(_hook_ids)
+
+    def remove(self) -> None:
+        """Unregister the hook."""
+        hooks = self._hooks()
+        if hooks is not None:
+            hooks.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
 
 
 class Module:
@@ -59,6 +125,8 @@ class Module:
     _parameters: dict[str, Parameter | None]
     _buffers: dict[str, np.ndarray | None]
     _modules: dict[str, Module]
+    _non_persistent_buffers: set[str]  # consulted only for names in _buffers
+    _hooks: OrderedDict[int, _Hook]  # forward pre-hooks and hooks: one dict, one check per call
     _scope: name_scope | None  # one object, reused by every call (hot path)
 
     def __init__(self) -> None:
@@ -66,6 +134,8 @@ class Module:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_non_persistent_buffers", set())
+        object.__setattr__(self, "_hooks", OrderedDict())
         object.__setattr__(self, "_scope", None)
         object.__setattr__(self, "training", True)
 
@@ -77,11 +147,130 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._hooks:  # the hot path of every layer: without hooks, this one check more
+            return self._call_hooked(args, kwargs)
         scope = self._scope
         if scope is None:
             return self.forward(*args, **kwargs)
         with scope:
             return self.forward(*args, **kwargs)
+
+    # -- hooks ---------------------------------------------------------------------------------
+
+    def _call_hooked(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """``__call__`` with hooks: ``forward`` between the pre-hooks and the hooks, in the
+        module's scope, with PyTorch's semantics for what they return."""
+        scope = self._scope
+        if scope is None:
+            return self._run_hooks(args, kwargs)
+        with scope:
+            return self._run_hooks(args, kwargs)
+
+    def _run_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        hooks = list(self._hooks.items())  # a hook may register or remove hooks
+        output, called = None, set()
+        try:
+            for _, hook in hooks:
+                if not hook.pre:
+                    continue
+                if hook.with_kwargs:
+                    result = hook.fn(self, args, kwargs)
+                    if result is not None:
+                        if not (isinstance(result, tuple) and len(result) == 2):
+                            raise RuntimeError(
+                                f"{type(self).__name__}: a forward pre-hook with_kwargs must "
+                                f"return None or a tuple (args, kwargs), got {result!r}"
+                            )
+                        args, kwargs = result
+                else:
+                    result = hook.fn(self, args)
+                    if result is not None:
+                        args = result if isinstance(result, tuple) else (result,)
+            output = self.forward(*args, **kwargs)
+            for key, hook in hooks:
+                if not hook.pre:
+                    called.add(key)
+                    output = _call_forward_hook(self, hook, args, kwargs, output)
+        except Exception:
+            for key, hook in hooks:
+                if hook.always_call and key not in called:
+                    try:
+                        output = _call_forward_hook(self, hook, args, kwargs, output)
+                    except Exception as e:  # the first error is the one to see
+                        warnings.warn(
+                            f"{type(self).__name__}: a forward hook with always_call=True raised "
+                            f"while another error was being raised, and was silenced: {e!r}",
+                            stacklevel=3,
+                        )
+            raise
+        return output
+
+    def _add_hook(self, hook: _Hook, prepend: bool) -> RemovableHandle:
+        if not callable(hook.fn):
+            kind = "forward pre-hook" if hook.pre else "forward hook"
+            raise TypeError(
+                f"{type(self).__name__}: a {kind} must be callable, got {type(hook.fn).__name__}"
+            )
+        handle = RemovableHandle(self._hooks)
+        self._hooks[handle.id] = hook
+        if prepend:  # first of its kind: the other kind's hooks run at another time anyway
+            self._hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, args)`` before every ``forward``, as PyTorch's.
+
+        ``args`` is the tuple of positional arguments (keyword arguments go to ``forward``
+        only). A hook that returns something other than None replaces ``args`` by it (a
+        single value is wrapped into a 1-tuple). With ``with_kwargs=True`` the hook is
+        ``hook(module, args, kwargs)`` and returns None or a new ``(args, kwargs)``.
+        Hooks run in registration order, or first with ``prepend=True``; each sees the
+        arguments left by the ones before. Returns a handle whose ``remove()`` unregisters.
+
+        Example
+        -------
+        >>> import numpy as np
+        >>> from autograd_lite import nn
+        >>> layer = nn.Identity()
+        >>> handle = layer.register_forward_pre_hook(lambda module, args: args[0] * 2)
+        >>> layer(np.array([1.0, 2.0])).tolist()
+        [2.0, 4.0]
+        >>> handle.remove()
+        >>> layer(np.array([1.0, 2.0])).tolist()
+        [1.0, 2.0]
+        """
+        return self._add_hook(_Hook(hook, True, bool(with_kwargs), False), prepend)
+
+    def register_forward_hook(
+        self,
+        hook: Callable[..., Any],
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
+        always_call: bool = False,
+    ) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after every ``forward``, as PyTorch's.
+
+        A hook that returns something other than None replaces the output by it; the
+        next hook sees the new output. With ``with_kwargs=True`` the hook is
+        ``hook(module, args, kwargs, output)``. With ``always_call=True`` it also runs
+        (with the output so far, None if ``forward`` raised) when a pre-hook, ``forward``
+        or an earlier hook raised; an error of its own is then turned into a warning and
+        the first error propagates. Returns a handle whose ``remove()`` unregisters.
+
+        Example
+        -------
+        >>> import numpy as np
+        >>> from autograd_lite import nn
+        >>> layer, seen = nn.Linear(3, 2, rng=0), []
+        >>> handle = layer.register_forward_hook(lambda m, args, out: seen.append(out.shape))
+        >>> _ = layer(np.ones((4, 3), dtype=np.float32))
+        >>> seen
+        [(4, 2)]
+        """
+        return self._add_hook(_Hook(hook, False, bool(with_kwargs), bool(always_call)), prepend)
 
     # -- registration --------------------------------------------------------------------------
 
@@ -150,8 +339,23 @@ class Module:
         params[name] = param
         object.__setattr__(self, name, param)
 
-    def register_buffer(self, name: str, array: np.ndarray | None) -> None:
-        """Register a non-trainable array (e.g. running statistics): saved in ``state_dict()``."""
+    def register_buffer(self, name: str, array: np.ndarray | None, persistent: bool = True) -> None:
+        """Register a non-trainable array (e.g. running statistics) as ``self.<name>``.
+
+        Buffers are cast by ``to()`` and listed by ``buffers()``. A persistent buffer
+        (the default) is saved in ``state_dict()`` and expected by ``load_state_dict``;
+        with ``persistent=False`` it is neither, as in PyTorch (e.g. a cached mask).
+
+        Example
+        -------
+        >>> import numpy as np
+        >>> from autograd_lite import nn
+        >>> m = nn.Module()
+        >>> m.register_buffer("mean", np.zeros(2))
+        >>> m.register_buffer("mask", np.ones(2), persistent=False)
+        >>> list(m.state_dict()), [name for name, _ in m.named_buffers()]
+        (['mean'], ['mean', 'mask'])
+        """
         if array is not None and not isinstance(array, np.ndarray):
             raise TypeError(
                 f"register_buffer: expected a numpy array or None for '{name}', "
@@ -161,6 +365,10 @@ class Module:
         params.pop(name, None)
         modules.pop(name, None)
         buffers[name] = array
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
         object.__setattr__(self, name, array)
 
     def add_module(self, name: str, module: Module | None) -> None:
@@ -301,12 +509,16 @@ class Module:
     # -- state dicts ---------------------------------------------------------------------------
 
     def _state_arrays(self) -> OrderedDict[str, np.ndarray]:
-        """The live arrays behind ``state_dict()``: each module's parameters, then its buffers."""
+        """The live arrays behind ``state_dict()``: each module's parameters, then its
+        persistent buffers."""
         out: OrderedDict[str, np.ndarray] = OrderedDict()
         for prefix, module in self.named_modules():
+            transient = module._non_persistent_buffers
             for registry in (module._parameters, module._buffers):
                 for name, member in registry.items():
-                    if member is not None:
+                    if member is not None and not (
+                        registry is module._buffers and name in transient
+                    ):
                         key = f"{prefix}.{name}" if prefix else name
                         out[key] = member.data if isinstance(member, Tensor) else member
         return out
@@ -487,14 +699,15 @@ def _renumber(owner: Module, modules: list[Module]) -> None:
         owner.add_module(str(i), module)
 
 
-def _position(owner: str, idx: Any, n: int, slices: bool = True) -> int:
+def _position(owner: str, idx: Any, n: int, slices: bool = True, item: str = "module") -> int:
     """``idx`` (an int, negative counting from the end) as a checked position in ``range(n)``;
-    ``slices`` says whether the caller also takes slices (for the error message)."""
+    ``slices`` says whether the caller also takes slices, ``item`` what it holds (for the
+    error message)."""
     if not isinstance(idx, (int, np.integer)) or isinstance(idx, bool):
-        kinds = "an int or a slice" if slices else "an int (assignment takes one module)"
+        kinds = "an int or a slice" if slices else f"an int (assignment takes one {item})"
         raise TypeError(f"{owner}: index must be {kinds}, got {type(idx).__name__}")
     if not -n <= idx < n:
-        raise IndexError(f"{owner}: index {idx} out of range for {n} modules")
+        raise IndexError(f"{owner}: index {idx} out of range for {n} {item}s")
     return int(idx) % n
 
 
@@ -512,6 +725,18 @@ def _checked_modules(owner: str, modules: Any) -> list[Module]:
                 f"{owner}: item {i} is of type {type(m).__name__}, expected an nn.Module"
             )
     return items
+
+
+def _check_key(container: Module, owner: str, key: Any, keys: Container[str]) -> None:
+    """A dict container's key becomes an attribute name: a non-empty string without '.' that
+    names no attribute of the container (``"keys"``, ``"training"``) unless it is a key."""
+    if not isinstance(key, str):
+        raise TypeError(f"{owner}: keys must be strings, got {type(key).__name__}")
+    if not key or "." in key or (hasattr(container, key) and key not in keys):
+        raise ValueError(
+            f"{owner}: key {key!r} must be non-empty, without '.', and not the name of "
+            f"a {type(container).__name__} attribute"
+        )
 
 
 class _Container(Module):
@@ -626,13 +851,7 @@ class ModuleDict(_Container):
             self.update(modules)
 
     def _check_entry(self, owner: str, key: Any, module: Any) -> None:
-        if not isinstance(key, str):
-            raise TypeError(f"{owner}: keys must be strings, got {type(key).__name__}")
-        if not key or "." in key or (hasattr(self, key) and key not in self._modules):
-            raise ValueError(
-                f"{owner}: key {key!r} must be non-empty, without '.', and not the name of "
-                "a ModuleDict attribute"
-            )
+        _check_key(self, owner, key, self._modules)
         if not isinstance(module, Module):
             raise TypeError(
                 f"{owner}: value for {key!r} is a {type(module).__name__}, expected an nn.Module"
@@ -704,3 +923,237 @@ class ModuleDict(_Container):
             self._check_entry("ModuleDict.update", *pair)
         for key, module in pairs:
             self.add_module(key, module)
+
+
+def _as_parameter(value: Any) -> Any:
+    """What the parameter containers store: a Tensor or numpy array becomes a Parameter (on
+    the same array, as ``nn.Parameter(tensor)`` in PyTorch); anything else stays as it is."""
+    if isinstance(value, Parameter) or not isinstance(value, (Tensor, np.ndarray)):
+        return value
+    return Parameter(value.data if isinstance(value, Tensor) else value)
+
+
+def _describe(value: Any) -> str:
+    """One line of a parameter container's repr, as PyTorch's."""
+    if isinstance(value, Tensor):
+        size = "x".join(map(str, value.shape))
+        kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+        return f"{kind} containing: [{value.dtype} of size {size}]"
+    return f"Object of type: {type(value).__name__}"
+
+
+class ParameterList(Module):
+    """A list of parameters, registered as ``"0"``, ``"1"``, ..., as ``torch.nn.ParameterList``.
+
+    Tensors and numpy arrays put in become Parameters sharing their array; other
+    values are kept but not registered. Supports ``append``, ``extend``, ``+=``,
+    ``len``, iteration, indexing by int (negative from the end) or slice (a new
+    ParameterList of the same parameters) and assignment by int. It cannot be called.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> params = nn.ParameterList([np.zeros((2, 3)), np.ones(3)])
+    >>> params.append(nn.Parameter(np.ones(2)))
+    ParameterList(
+      (0): Parameter containing: [float64 of size 2x3]
+      (1): Parameter containing: [float64 of size 3]
+      (2): Parameter containing: [float64 of size 2]
+    )
+    >>> [name for name, _ in params.named_parameters()], len(params[1:])
+    (['0', '1', '2'], 2)
+    """
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self.extend(values)
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        if isinstance(idx, slice):
+            return ParameterList(self[i] for i in range(len(self))[idx])
+        return getattr(self, str(_position("ParameterList", idx, self._size, item="value")))
+
+    def __setitem__(self, idx: int, value: Any) -> None:
+        pos = _position("ParameterList", idx, self._size, slices=False, item="value")
+        setattr(self, str(pos), _as_parameter(value))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self[i] for i in range(self._size))
+
+    def __iadd__(self, values: Iterable[Any]) -> ParameterList:
+        return self.extend(values)
+
+    def append(self, value: Any) -> ParameterList:
+        """Add ``value`` at the end; return self."""
+        setattr(self, str(self._size), _as_parameter(value))
+        self._size += 1
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        """Add every value of ``values`` at the end, in order; return self."""
+        if isinstance(values, (Tensor, np.ndarray)) or not isinstance(values, Iterable):
+            raise TypeError(
+                f"ParameterList.extend: expected an iterable of values, got {type(values).__name__}"
+            )
+        for value in list(values):  # a list: extending by itself must terminate
+            self.append(value)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"({i}): {_describe(p)}" for i, p in enumerate(self))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ParameterList should not be called")
+
+
+class ParameterDict(Module):
+    """A dict of parameters, registered under their keys, as ``torch.nn.ParameterDict``.
+
+    Tensors and numpy arrays put in become Parameters sharing their array; other
+    values are kept but not registered. Keys follow the rules of :class:`ModuleDict`.
+    As in PyTorch, ``update`` (and the constructor) with a plain ``dict`` inserts its
+    keys in sorted order; an ``OrderedDict``, a ParameterDict or ``(key, value)`` pairs
+    keep theirs. Supports ``[]``, ``in``, ``len``, iteration over keys, ``keys``,
+    ``values``, ``items``, ``get``, ``setdefault``, ``pop``, ``popitem``, ``clear``,
+    ``copy``, ``fromkeys``, ``update`` and ``|``, ``|=``. It cannot be called.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> scales = nn.ParameterDict({"left": np.ones(2), "right": np.zeros(2)})
+    >>> scales["bias"] = np.zeros(1)
+    >>> list(scales.state_dict()), type(scales["left"]).__name__
+    (['left', 'right', 'bias'], 'Parameter')
+    """
+
+    def __init__(self, parameters: Any = None) -> None:
+        super().__init__()
+        self._keys: dict[str, None] = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._keys:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        _check_key(self, "ParameterDict", key, self._keys)
+        setattr(self, key, _as_parameter(value))
+        self._keys[key] = None
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self._keys:
+            raise KeyError(key)
+        del self._keys[key]
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __reversed__(self) -> Iterator[str]:
+        return reversed(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def keys(self) -> KeysView[str]:
+        """The keys, in insertion order."""
+        return self._keys.keys()
+
+    def values(self) -> Iterator[Any]:
+        """The values, in insertion order."""
+        return (self[k] for k in self._keys)
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        """``(key, value)`` pairs, in insertion order."""
+        return ((k, self[k]) for k in self._keys)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value under ``key``, or ``default``."""
+        return self[key] if key in self._keys else default
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        """The value under ``key``, after inserting ``default`` there if it was absent."""
+        if key not in self._keys:
+            self[key] = default
+        return self[key]
+
+    def pop(self, key: str) -> Any:
+        """Remove the value under ``key`` and return it."""
+        value = self[key]
+        del self[key]
+        return value
+
+    def popitem(self) -> tuple[str, Any]:
+        """Remove the last inserted ``(key, value)`` pair and return it."""
+        if not self._keys:
+            raise KeyError("popitem(): ParameterDict is empty")
+        key = next(reversed(self._keys))
+        return key, self.pop(key)
+
+    def clear(self) -> None:
+        """Remove every value."""
+        for key in list(self._keys):
+            del self[key]
+
+    def copy(self) -> ParameterDict:
+        """A new ParameterDict holding the same parameters."""
+        return ParameterDict(OrderedDict(self.items()))
+
+    def fromkeys(self, keys: Iterable[str], default: Any = None) -> ParameterDict:
+        """A new ParameterDict with ``default`` under each of ``keys``."""
+        return ParameterDict((k, default) for k in keys)
+
+    def update(self, parameters: Any) -> None:
+        """Add or replace values from a mapping or from ``(key, value)`` pairs."""
+        pairs: list[Any]
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs = list(parameters.items())
+        elif isinstance(parameters, Mapping):
+            pairs = sorted(parameters.items())  # PyTorch's order for unordered mappings
+        elif isinstance(parameters, Iterable) and not isinstance(parameters, (str, Tensor)):
+            pairs = [tuple(p) if isinstance(p, Iterable) else p for p in parameters]
+        else:
+            raise TypeError(
+                "ParameterDict.update: expected a mapping or an iterable of (key, value) pairs, "
+                f"got {type(parameters).__name__}"
+            )
+        for i, pair in enumerate(pairs):
+            if not isinstance(pair, tuple) or len(pair) != 2:
+                raise ValueError(
+                    f"ParameterDict.update: element {i} is not a (key, value) pair: {pair!r}"
+                )
+            _check_key(self, "ParameterDict.update", pair[0], self._keys)
+        for key, value in pairs:
+            self[key] = value
+
+    def __or__(self, other: ParameterDict) -> ParameterDict:
+        merged = self.copy()
+        merged.update(other)
+        return merged
+
+    def __ror__(self, other: ParameterDict) -> ParameterDict:
+        merged = other.copy()
+        merged.update(self)
+        return merged
+
+    def __ior__(self, other: ParameterDict) -> ParameterDict:
+        self.update(other)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"({k}): {_describe(v)}" for k, v in self.items())
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ParameterDict should not be called")

@@ -1,15 +1,19 @@
-"""Gradient clipping: ``clip_grad_norm_`` and ``clip_grad_value_`` (in place on ``.grad``)."""
+"""Gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``, in place on ``.grad``) and
+parameters as one flat vector (``parameters_to_vector``, ``vector_to_parameters``)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
-from autograd_lite.core import Tensor
+from autograd_lite.core import Tensor, value
+from autograd_lite.nn.parameter import _mark_modified
+from autograd_lite.ops import concatenate, reshape
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
@@ -80,3 +84,71 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
     for g in _grads(parameters):
         np.clip(g.data, -c, c, out=g.data)
         g.mark_modified()
+
+
+def _parameter_list(fn: str, parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    for i, p in enumerate(params):
+        if not isinstance(p, Tensor):
+            raise TypeError(f"{fn}: item {i} is a {type(p).__name__}, expected a Tensor")
+    return params
+
+
+def parameters_to_vector(parameters: Tensor | Iterable[Tensor]) -> Tensor:
+    """All parameters flattened and joined into one vector, as PyTorch's.
+
+    The vector is computed from the parameters (its gradient flows back into them);
+    the order is that of ``parameters``, each flattened in C order.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> layer = nn.Linear(3, 2, rng=0)
+    >>> vec = parameters_to_vector(layer.parameters())
+    >>> vec.shape, bool(np.array_equal(vec.data[:6], layer.weight.data.ravel()))
+    ((8,), True)
+    """
+    params = _parameter_list("parameters_to_vector", parameters)
+    if not params:
+        raise ValueError("parameters_to_vector: got no parameters")
+    return concatenate([reshape(p, (-1,)) for p in params])
+
+
+def vector_to_parameters(vec: Any, parameters: Tensor | Iterable[Tensor]) -> None:
+    """Copy consecutive pieces of the vector ``vec`` into ``parameters``, in place.
+
+    The inverse of :func:`parameters_to_vector`. The values are written into each
+    parameter's own array (cast to its dtype), so optimisers holding the parameters
+    see them; PyTorch instead makes the parameters views of ``vec``. ``vec`` (a Tensor
+    or array) must be 1-D with exactly as many elements as the parameters have; it is
+    checked before anything is written. No graph is recorded.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> layer = nn.Linear(3, 2, rng=0)
+    >>> vector_to_parameters(np.arange(8.0), layer.parameters())
+    >>> layer.weight.data.tolist(), layer.bias.data.tolist()
+    ([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]], [6.0, 7.0])
+    """
+    params = _parameter_list("vector_to_parameters", parameters)
+    flat = np.asarray(value(vec))
+    total = sum(p.size for p in params)
+    if flat.ndim != 1 or flat.size != total:
+        raise ValueError(
+            f"vector_to_parameters: expected a vector of {total} elements for the parameters' "
+            f"sizes {[p.size for p in params]}, got shape {flat.shape}"
+        )
+    for p in params:
+        if not np.can_cast(flat.dtype, p.dtype, "same_kind"):
+            raise TypeError(
+                f"vector_to_parameters: cannot write a vector of dtype {flat.dtype} into a "
+                f"parameter of dtype {p.dtype}"
+            )
+    start = 0
+    for p in params:
+        np.copyto(p.data, flat[start : start + p.size].reshape(p.shape), casting="same_kind")
+        start += p.size
+    _mark_modified(params)
