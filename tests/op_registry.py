@@ -11,6 +11,7 @@ never tie for maximum/minimum and distinct values for max/min/max_pool2d.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from hypothesis.extra import numpy as hnp
 
 import autograd_lite as ag
 from autograd_lite.nn import functional as F
+from autograd_lite.ops.special import erf
 from autograd_lite.testing import strategies as ags
 
 Shape = tuple[int, ...]
@@ -73,6 +75,7 @@ def pair(a: ags.Domain, b: ags.Domain, signature: str | None = None) -> Any:
 
 
 R = ags.reals()
+R4 = ags.reals(4.0)  # erf: its tail region starts at 4
 POS = ags.positive()
 NONZERO = ags.away_from([0.0], margin=0.5)
 KINK0 = ags.away_from([0.0])
@@ -492,4 +495,6 @@ REGISTRY: list[OpCase] = [
     OpCase("conv2d", F.conv2d, conv2d_reference, conv2d_example()),
     OpCase("max_pool2d", F.max_pool2d, pool_reference(np.max, -np.inf), pool_example(DISTINCT)),
     OpCase("avg_pool2d", F.avg_pool2d, pool_reference(np.mean, 0.0), pool_example(R), linear=True),
+    # special functions
+    OpCase("erf", erf, np.vectorize(math.erf, otypes=[np.float64]), with_kwargs(one(R4))),
 ]
