@@ -1,7 +1,8 @@
 """Neural-network building blocks, PyTorch's ``torch.nn`` on autograd_lite.
 
 ``Module`` and ``Parameter``; containers (``Sequential``, ``ModuleList``, ``ModuleDict``);
-layers (``Linear``, ``Conv2d``, ``BatchNorm1d``, ...); losses as modules; ``functional``
+layers (``Linear``, ``Conv2d``, ``BatchNorm1d``, ``MultiheadAttention``, the
+``Transformer`` family, ...); losses as modules; ``functional``
 (``F``), ``init`` and ``utils`` (gradient clipping).
 Layers default to float32 parameters (``dtype=`` to change) and take ``rng=`` (a
 numpy Generator or seed) for reproducible initialisation.
@@ -26,6 +27,8 @@ True
 """
 
 from autograd_lite.nn import functional, init, utils
+from autograd_lite.nn.activation import GELU
+from autograd_lite.nn.attention import MultiheadAttention
 from autograd_lite.nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from autograd_lite.nn.layers import (
     Dropout,
@@ -44,6 +47,13 @@ from autograd_lite.nn.loss import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, 
 from autograd_lite.nn.module import Module, ModuleDict, ModuleList, Sequential
 from autograd_lite.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from autograd_lite.nn.parameter import Parameter
+from autograd_lite.nn.transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 
 __all__ = [
     "AvgPool2d",
@@ -55,6 +65,7 @@ __all__ = [
     "Dropout",
     "Embedding",
     "Flatten",
+    "GELU",
     "Identity",
     "LayerNorm",
     "LeakyReLU",
@@ -65,6 +76,7 @@ __all__ = [
     "Module",
     "ModuleDict",
     "ModuleList",
+    "MultiheadAttention",
     "NLLLoss",
     "Parameter",
     "ReLU",
@@ -72,6 +84,11 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Tanh",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "functional",
     "init",
     "utils",
