@@ -158,6 +158,7 @@ BLOCKS: dict[str, Block] = {
     "sin": unary(ag.sin),
     "cos": unary(ag.cos),
     "tanh": unary(ag.tanh),
+    "erf": unary(ag.erf),
     "sigmoid": unary(ag.sigmoid),
     "relu": unary(ag.relu),
     "leaky_relu": unary(lambda x: ag.leaky_relu(x, 0.1)),

@@ -2,10 +2,10 @@
 
 ``Module`` and ``Parameter``; containers (``Sequential``, ``ModuleList``, ``ModuleDict``,
 ``ParameterList``, ``ParameterDict``); layers (``Linear``, ``Conv2d``, ``BatchNorm1d``,
-``LSTM``, ...); losses as modules; ``functional`` (``F``), ``init`` and ``utils``
-(gradient clipping, parameters as one vector).
-Layers default to float32 parameters (``dtype=`` to change) and take ``rng=`` (a
-numpy Generator or seed) for reproducible initialisation.
+``LSTM``, ``MultiheadAttention``, the ``Transformer`` family, ...); losses as modules;
+``functional`` (``F``), ``init`` and ``utils`` (gradient clipping, parameters as one vector).
+Layers default to ``ag.get_default_dtype()`` parameters (``dtype=`` to change) and take
+``rng=`` (a numpy Generator or seed) for reproducible initialisation.
 
 Example
 -------
@@ -27,6 +27,8 @@ True
 """
 
 from autograd_lite.nn import functional, init, utils
+from autograd_lite.nn.activation import GELU
+from autograd_lite.nn.attention import MultiheadAttention
 from autograd_lite.nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from autograd_lite.nn.layers import (
     Dropout,
@@ -53,6 +55,13 @@ from autograd_lite.nn.module import (
 from autograd_lite.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from autograd_lite.nn.parameter import Parameter
 from autograd_lite.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from autograd_lite.nn.transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 
 __all__ = [
     "AvgPool2d",
@@ -66,6 +75,7 @@ __all__ = [
     "Flatten",
     "GRU",
     "GRUCell",
+    "GELU",
     "Identity",
     "LSTM",
     "LSTMCell",
@@ -78,6 +88,7 @@ __all__ = [
     "Module",
     "ModuleDict",
     "ModuleList",
+    "MultiheadAttention",
     "NLLLoss",
     "Parameter",
     "ParameterDict",
@@ -91,6 +102,11 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Tanh",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "functional",
     "init",
     "utils",

@@ -16,6 +16,7 @@ from .logic import *  # noqa: F403
 from .losses import *  # noqa: F403
 from .reductions import *  # noqa: F403
 from .shape import *  # noqa: F403
+from .special import *  # noqa: F403
 
 if not TYPE_CHECKING:  # (type checkers see every public name of the modules above)
     __all__ = exported()

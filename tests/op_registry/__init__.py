@@ -9,7 +9,7 @@ values for log/sqrt/power bases, values away from kinks for abs/relu/clip, latti
 never tie for maximum/minimum and distinct values for max/min/max_pool2d.
 """
 
-from . import elementwise, linalg, logic, losses, nn, reductions, shape
+from . import elementwise, linalg, logic, losses, nn, reductions, shape, special
 from .common import OpCase
 
 REGISTRY: list[OpCase] = [
@@ -20,6 +20,7 @@ REGISTRY: list[OpCase] = [
     *losses.CASES,
     *logic.CASES,
     *nn.CASES,
+    *special.CASES,
 ]
 
 __all__ = ["REGISTRY", "OpCase"]
