@@ -1,8 +1,8 @@
 """Neural-network building blocks, PyTorch's ``torch.nn`` on autograd_lite.
 
 ``Module`` and ``Parameter``; containers (``Sequential``, ``ModuleList``, ``ModuleDict``);
-layers (``Linear``, ``Conv2d``, ``BatchNorm1d``, ...); losses as modules; ``functional``
-(``F``), ``init`` and ``utils`` (gradient clipping).
+layers (``Linear``, ``Conv2d``, ``MaxPool2d``, ``Upsample``, ``BatchNorm1d``, ...); losses as
+modules; ``functional`` (``F``), ``init`` and ``utils`` (gradient clipping).
 Layers default to float32 parameters (``dtype=`` to change) and take ``rng=`` (a
 numpy Generator or seed) for reproducible initialisation.
 
@@ -26,7 +26,16 @@ True
 """
 
 from autograd_lite.nn import functional, init, utils
-from autograd_lite.nn.conv import AvgPool2d, Conv2d, MaxPool2d
+from autograd_lite.nn.conv import (
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool2d,
+    Conv1d,
+    Conv2d,
+    ConvTranspose2d,
+    MaxPool2d,
+    Upsample,
+)
 from autograd_lite.nn.layers import (
     Dropout,
     Embedding,
@@ -46,11 +55,15 @@ from autograd_lite.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from autograd_lite.nn.parameter import Parameter
 
 __all__ = [
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool2d",
     "AvgPool2d",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
     "BatchNorm2d",
+    "Conv1d",
     "Conv2d",
+    "ConvTranspose2d",
     "CrossEntropyLoss",
     "Dropout",
     "Embedding",
@@ -72,6 +85,7 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Tanh",
+    "Upsample",
     "functional",
     "init",
     "utils",
