@@ -271,7 +271,7 @@ def pad_cases(draw: Any) -> tuple:
     pads: list[int] = []
     for n in reversed(shape[-nd:]):
         if mode == "constant":
-            limit = (-n // 2, 3)
+            limit = (-(n // 2), 3)
         else:
             limit = (0, {"reflect": n - 1, "replicate": 3, "circular": n}[mode])
         pads += [draw(st.integers(*limit)), draw(st.integers(*limit))]

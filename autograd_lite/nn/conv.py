@@ -119,13 +119,15 @@ class _ConvNd(Module):
             s += f", padding_mode={self.padding_mode}"
         return s
 
-    def _convolve(self, conv: Any, x: Any) -> Any:
-        if self.padding_mode == "zeros":
-            return conv(
-                x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
-            )
-        x = S.pad(x, self._reversed_padding_repeated_twice, mode=self.padding_mode)
-        return conv(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+    def forward(self, x: Any) -> Any:
+        padding: S.Padding = self.padding
+        if self.padding_mode != "zeros":
+            x = S.pad(x, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            padding = 0
+        return S._convolution(
+            type(self).__name__, self._nd, x, self.weight, self.bias, self.stride, padding,
+            self.dilation, self.groups,
+        )  # fmt: skip
 
 
 class Conv1d(_ConvNd):
@@ -166,9 +168,6 @@ class Conv1d(_ConvNd):
             padding_mode, dtype=dtype, rng=rng,
         )  # fmt: skip
 
-    def forward(self, x: Any) -> Any:
-        return self._convolve(S.conv1d, x)
-
 
 class Conv2d(_ConvNd):
     """2-D convolution (cross-correlation, as PyTorch) of (N, C_in, H, W) or (C_in, H, W) inputs.
@@ -208,9 +207,6 @@ class Conv2d(_ConvNd):
             in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
             padding_mode, dtype=dtype, rng=rng,
         )  # fmt: skip
-
-    def forward(self, x: Any) -> Any:
-        return self._convolve(S.conv2d, x)
 
 
 class ConvTranspose2d(_ConvNd):
@@ -258,8 +254,8 @@ class ConvTranspose2d(_ConvNd):
     padding: tuple[int, ...]  # never a string: PyTorch has no 'same' for transposed convolutions
 
     def forward(self, x: Any, output_size: Any = None) -> Any:
-        return S.conv_transpose2d(
-            x, self.weight, self.bias, self.stride, self.padding,
+        return S._conv_transpose(
+            type(self).__name__, x, self.weight, self.bias, self.stride, self.padding,
             self._output_padding(x, output_size), self.groups, self.dilation,
         )  # fmt: skip
 
@@ -325,9 +321,9 @@ class MaxPool2d(_Pool2d):
         self.return_indices = bool(return_indices)
 
     def forward(self, x: Any) -> Any:
-        return S.max_pool2d(
-            x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
-            self.return_indices,
+        return S._max_pool(
+            type(self).__name__, x, self.kernel_size, self.stride, self.padding, self.dilation,
+            self.ceil_mode, self.return_indices,
         )  # fmt: skip
 
     def extra_repr(self) -> str:
@@ -363,8 +359,8 @@ class AvgPool2d(_Pool2d):
         self.divisor_override = divisor_override
 
     def forward(self, x: Any) -> Any:
-        return S.avg_pool2d(
-            x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+        return S._avg_pool(
+            type(self).__name__, x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
             self.count_include_pad, self.divisor_override,
         )  # fmt: skip
 

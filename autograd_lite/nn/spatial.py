@@ -68,8 +68,8 @@ def _ints(fn: str, what: str, v: Any, n: int, minimum: int) -> tuple[int, ...]:
     if len(vals) != n or not all(
         isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k >= minimum for k in vals
     ):
-        what_n = "an int" if n == 1 else f"an int or a tuple of {n} ints"
-        raise ValueError(f"{fn}: {what} must be {what_n}, each >= {minimum}, got {v!r}")
+        what_n = "an int >=" if n == 1 else f"an int or a tuple of {n} ints, each >="
+        raise ValueError(f"{fn}: {what} must be {what_n} {minimum}, got {v!r}")
     return tuple(int(k) for k in vals)
 
 
@@ -260,7 +260,22 @@ def conv_transpose2d(
     >>> conv_transpose2d(np.ones((1, 1, 2, 2)), np.ones((1, 1, 2, 2)))[0, 0].tolist()
     [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
     """
-    fn = "conv_transpose2d"
+    return _conv_transpose(
+        "conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation
+    )
+
+
+def _conv_transpose(
+    fn: str,
+    input: Any,
+    weight: Any,
+    bias: Any,
+    stride: Any,
+    padding: Any,
+    output_padding: Any,
+    groups: Any,
+    dilation: Any,
+) -> Any:
     stride_ = _ints(fn, "stride", stride, 2, 1)
     dilation_ = _ints(fn, "dilation", dilation, 2, 1)
     pads = _ints(fn, "padding", padding, 2, 0)
@@ -437,7 +452,21 @@ def max_pool2d(
     >>> max_pool2d(x, 3, stride=2, ceil_mode=True)[0, 0].tolist()
     [[10.0, 11.0], [14.0, 15.0]]
     """
-    fn = "max_pool2d"
+    return _max_pool(
+        "max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
+    )
+
+
+def _max_pool(
+    fn: str,
+    input: Any,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    ceil_mode: bool,
+    return_indices: bool,
+) -> Any:
     batched = _spatial_input(fn, input, 2)
     spatial = _shape(input)[-2:]
     window = _pool_window(fn, _shape(input), kernel_size, stride, padding, dilation, ceil_mode)
@@ -491,7 +520,28 @@ def avg_pool2d(
     >>> avg_pool2d(x, 2, padding=1, count_include_pad=False)[0, 0, 0].tolist()
     [0.0, 1.5, 3.0]
     """
-    fn = "avg_pool2d"
+    return _avg_pool(
+        "avg_pool2d",
+        input,
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
+    )
+
+
+def _avg_pool(
+    fn: str,
+    input: Any,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    ceil_mode: bool,
+    count_include_pad: bool,
+    divisor_override: Any,
+) -> Any:
     batched = _spatial_input(fn, input, 2)
     spatial = _shape(input)[-2:]
     window = _pool_window(fn, _shape(input), kernel_size, stride, padding, 1, ceil_mode)
