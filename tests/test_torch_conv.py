@@ -55,6 +55,11 @@ def compare(ours: Any, theirs: Any, *arrays: np.ndarray, seed: int = 0, second: 
             np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
 
 
+def both(name: str, kw: dict[str, Any]) -> tuple[Any, Any]:
+    """nn.functional's function ``name`` and PyTorch's, with the keyword arguments ``kw``."""
+    return (lambda *t: getattr(F, name)(*t, **kw)), (lambda *t: getattr(TF, name)(*t, **kw))
+
+
 def normal(draw: Any, shape: tuple[int, ...]) -> np.ndarray:
     seed = draw(st.integers(0, 2**32 - 1))
     return np.random.default_rng(seed).standard_normal(shape)
@@ -70,6 +75,11 @@ def ints(draw: Any, nd: int, lo: int, hi: int) -> Any:
     """An int, or a tuple of nd ints, in [lo, hi]."""
     vals = [draw(st.integers(lo, hi)) for _ in range(nd)]
     return vals[0] if draw(st.booleans()) else tuple(vals)
+
+
+def with_bias(draw: Any, arrays: list[np.ndarray], channels: int) -> list[np.ndarray]:
+    """Input and weight, and a bias half of the time."""
+    return arrays + [normal(draw, (channels,))] if draw(st.booleans()) else arrays
 
 
 def each(v: Any, nd: int) -> tuple[int, ...]:
@@ -93,9 +103,8 @@ def conv_cases(draw: Any, nd: int) -> tuple:
     pads = (0,) * nd if isinstance(padding, str) else each(padding, nd)
     spatial = tuple(max(1, r - 2 * p) + draw(st.integers(0, 3)) for r, p in zip(reach, pads))
     batch = draw(st.sampled_from([(), (1,), (2,)]))  # () is an unbatched input
-    arrays = [normal(draw, (*batch, cin, *spatial)), normal(draw, (cout, cin // groups, *kernel))]
-    if draw(st.booleans()):
-        arrays.append(normal(draw, (cout,)))
+    weight = (cout, cin // groups, *kernel)
+    arrays = with_bias(draw, [normal(draw, (*batch, cin, *spatial)), normal(draw, weight)], cout)
     kwargs = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
     return arrays, kwargs
 
@@ -103,25 +112,19 @@ def conv_cases(draw: Any, nd: int) -> tuple:
 @given(conv_cases(1))
 def test_conv1d_matches_torch(case):
     arrays, kw = case
-    compare(lambda *t: F.conv1d(*t, **kw), lambda *t: TF.conv1d(*t, **kw), *arrays)
+    compare(*both("conv1d", kw), *arrays)
 
 
 @given(conv_cases(2))
 def test_conv2d_matches_torch(case):
     arrays, kw = case
-    compare(lambda *t: F.conv2d(*t, **kw), lambda *t: TF.conv2d(*t, **kw), *arrays)
+    compare(*both("conv2d", kw), *arrays)
 
 
 @given(conv_cases(2), st.integers(0, 2**32 - 1))
 def test_conv2d_second_derivatives_match_torch(case, seed):
     arrays, kw = case
-    compare(
-        lambda *t: F.conv2d(*t, **kw),
-        lambda *t: TF.conv2d(*t, **kw),
-        *arrays,
-        seed=seed,
-        second=True,
-    )
+    compare(*both("conv2d", kw), *arrays, seed=seed, second=True)
 
 
 @st.composite
@@ -141,9 +144,8 @@ def conv_transpose_cases(draw: Any) -> tuple:
         for p, r, e, s in zip(each(padding, 2), reach, output_padding, each(stride, 2))
     )
     batch = draw(st.sampled_from([(), (2,)]))
-    arrays = [normal(draw, (*batch, cin, *spatial)), normal(draw, (cin, cout // groups, *kernel))]
-    if draw(st.booleans()):
-        arrays.append(normal(draw, (cout,)))
+    weight = (cin, cout // groups, *kernel)
+    arrays = with_bias(draw, [normal(draw, (*batch, cin, *spatial)), normal(draw, weight)], cout)
     kw = {
         "stride": stride,
         "padding": padding,
@@ -157,13 +159,7 @@ def conv_transpose_cases(draw: Any) -> tuple:
 @given(conv_transpose_cases(), st.integers(0, 2**32 - 1))
 def test_conv_transpose2d_matches_torch(case, seed):
     arrays, kw = case
-    compare(
-        lambda *t: F.conv_transpose2d(*t, **kw),
-        lambda *t: TF.conv_transpose2d(*t, **kw),
-        *arrays,
-        seed=seed,
-        second=True,
-    )
+    compare(*both("conv_transpose2d", kw), *arrays, seed=seed, second=True)
 
 
 @st.composite
@@ -181,7 +177,7 @@ def block_cases(draw: Any) -> tuple:
 def test_unfold_and_fold_match_torch(case, data):
     size, kw = case
     x = normal(data.draw, (2, 3, *size))
-    compare(lambda t: F.unfold(t, **kw), lambda t: TF.unfold(t, **kw), x)
+    compare(*both("unfold", kw), x)
     cols = normal(data.draw, tuple(TF.unfold(torch.tensor(x), **kw).shape))
     compare(lambda t: F.fold(t, size, **kw), lambda t: TF.fold(t, size, **kw), cols)
 
@@ -212,7 +208,7 @@ def test_max_pool2d_matches_torch(case, data):
     # With dilation a window can hold nothing but padding: -inf, and no gradient here (PyTorch
     # sends its gradient to an index outside the window there)
     assume(np.isfinite(F.max_pool2d(x, **kw)).all())
-    compare(lambda t: F.max_pool2d(t, **kw), lambda t: TF.max_pool2d(t, **kw), x)
+    compare(*both("max_pool2d", kw), x)
     _, index = F.max_pool2d(x, **kw, return_indices=True)
     _, index_t = TF.max_pool2d(torch.tensor(x), **kw, return_indices=True)
     np.testing.assert_array_equal(index, index_t.numpy())
@@ -236,7 +232,7 @@ def test_avg_pool2d_matches_torch(case, count_include_pad, divisor_override, dat
     shape, kw = case
     kw.update(count_include_pad=count_include_pad, divisor_override=divisor_override)
     x = normal(data.draw, shape)
-    compare(lambda t: F.avg_pool2d(t, **kw), lambda t: TF.avg_pool2d(t, **kw), x)
+    compare(*both("avg_pool2d", kw), x)
 
 
 @st.composite
@@ -317,7 +313,7 @@ def each_float(v: Any, nd: int) -> tuple[float, ...]:
 def test_interpolate_and_upsample_match_torch(case, data):
     shape, kw = case
     x = normal(data.draw, shape)
-    compare(lambda t: F.interpolate(t, **kw), lambda t: TF.interpolate(t, **kw), x)
+    compare(*both("interpolate", kw), x)
     if len(shape) == 4:
         ours, theirs = nn.Upsample(**kw), torch.nn.Upsample(**kw)
         compare(ours, theirs, x)

@@ -33,12 +33,33 @@ _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 class _ConvNd(Module):
-    """What Conv1d, Conv2d and ConvTranspose2d share: arguments, parameters, initialisation."""
+    """What Conv1d, Conv2d and ConvTranspose2d share: PyTorch's convolution signature (the
+    transposed one has its own), checks, parameters, initialisation, repr and forward."""
 
     _nd = 2
     _transposed = False
 
     def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: S.IntOrTuple,
+        stride: S.IntOrTuple = 1,
+        padding: S.Padding = 0,
+        dilation: S.IntOrTuple = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        *,
+        dtype: Any = None,
+        rng: init.RNGLike = None,
+    ) -> None:
+        self._setup(
+            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+            padding_mode, 0, dtype, rng,
+        )  # fmt: skip
+
+    def _setup(
         self,
         in_channels: int,
         out_channels: int,
@@ -49,12 +70,11 @@ class _ConvNd(Module):
         groups: int,
         bias: bool,
         padding_mode: str,
-        output_padding: S.IntOrTuple = 0,
-        *,
-        dtype: Any = None,
-        rng: init.RNGLike = None,
+        output_padding: S.IntOrTuple,
+        dtype: Any,
+        rng: init.RNGLike,
     ) -> None:
-        super().__init__()
+        Module.__init__(self)
         name, nd = type(self).__name__, self._nd
         _positive_int(name, in_channels=in_channels, out_channels=out_channels, groups=groups)
         if in_channels % groups:
@@ -148,26 +168,6 @@ class Conv1d(_ConvNd):
 
     _nd = 1
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: S.IntOrTuple,
-        stride: S.IntOrTuple = 1,
-        padding: S.Padding = 0,
-        dilation: S.IntOrTuple = 1,
-        groups: int = 1,
-        bias: bool = True,
-        padding_mode: str = "zeros",
-        *,
-        dtype: Any = None,
-        rng: init.RNGLike = None,
-    ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-            padding_mode, dtype=dtype, rng=rng,
-        )  # fmt: skip
-
 
 class Conv2d(_ConvNd):
     """2-D convolution (cross-correlation, as PyTorch) of (N, C_in, H, W) or (C_in, H, W) inputs.
@@ -187,26 +187,6 @@ class Conv2d(_ConvNd):
     >>> conv(np.zeros((2, 1, 28, 28), dtype=np.float32)).shape
     (2, 6, 28, 28)
     """
-
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        kernel_size: S.IntOrTuple,
-        stride: S.IntOrTuple = 1,
-        padding: S.Padding = 0,
-        dilation: S.IntOrTuple = 1,
-        groups: int = 1,
-        bias: bool = True,
-        padding_mode: str = "zeros",
-        *,
-        dtype: Any = None,
-        rng: init.RNGLike = None,
-    ) -> None:
-        super().__init__(
-            in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-            padding_mode, dtype=dtype, rng=rng,
-        )  # fmt: skip
 
 
 class ConvTranspose2d(_ConvNd):
@@ -246,9 +226,9 @@ class ConvTranspose2d(_ConvNd):
         dtype: Any = None,
         rng: init.RNGLike = None,
     ) -> None:
-        super().__init__(
+        self._setup(
             in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-            padding_mode, output_padding, dtype=dtype, rng=rng,
+            padding_mode, output_padding, dtype, rng,
         )  # fmt: skip
 
     padding: tuple[int, ...]  # never a string: PyTorch has no 'same' for transposed convolutions

@@ -317,27 +317,36 @@ class Convolve(Op):
 # ----------------------------------------------------------------------------- pooling
 
 
-class MaxPool(Op):
-    """The maximum of each window. Its gradient goes to the first maximal position in scan
-    order, or to the last NaN when the window holds NaN, as PyTorch."""
+class _Pooling(Op):
+    """Pooling ops and their adjoints: the window, what ties a forward to its adjoint (the max
+    pool's winning offsets, the average's scale), and the input's spatial size (adjoints)."""
 
-    __slots__ = ("window", "_arg")
-    name = "max_pool"
+    __slots__ = ("window", "_memo", "_size")
     reads_inputs = False
     reads_output = False
 
-    def __init__(self, window: Window, arg: np.ndarray | None = None) -> None:
+    def __init__(self, window: Window, memo: Any = None, size: Sequence[int] = ()) -> None:
         self.window = window
-        self._arg = arg  # which kernel offset holds each window's maximum (N, C, *out)
+        self._memo = memo
+        self._size = tuple(size)
+
+
+class MaxPool(_Pooling):
+    """The maximum of each window. Its gradient goes to the first maximal position in scan
+    order, or to the last NaN when the window holds NaN, as PyTorch. ``_memo``: which kernel
+    offset holds each window's maximum (N, C, *out), found by the first forward."""
+
+    __slots__ = ()
+    name = "max_pool"
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         win = self.window.view(x, fill)
         offsets = self.window.offsets()
-        if self._arg is not None:  # as the backward of the scatter: gather at the same offsets
+        if self._memo is not None:  # as the backward of the scatter: gather at the same offsets
             y = np.empty(win[offsets[0]].shape, dtype=x.dtype)
             for k, at in enumerate(offsets):
-                np.copyto(y, win[at], where=self._arg == k)
+                np.copyto(y, win[at], where=self._memo == k)
             return y
         y = win[offsets[0]].copy()
         arg = np.zeros(y.shape, dtype=np.uint8 if len(offsets) <= 256 else np.intp)
@@ -351,52 +360,39 @@ class MaxPool(Op):
         if nan is not None and nan.any():
             for k, at in enumerate(offsets):
                 np.putmask(arg, nan & np.isnan(win[at]), k)
-        self._arg = arg
+        self._memo = arg
         return y
 
     def backward(self, g, y, x):
-        return MaxPoolBackward(self.window, self._arg, x.shape[2:])(g)
+        return MaxPoolBackward(self.window, self._memo, x.shape[2:])(g)
 
 
-class MaxPoolBackward(Op):
+class MaxPoolBackward(_Pooling):
     """Each window's gradient to the position of its maximum (adding where windows overlap)."""
 
-    __slots__ = ("window", "_arg", "_size")
+    __slots__ = ()
     name = "max_pool_backward"
-    reads_inputs = False
-    reads_output = False
-
-    def __init__(self, window: Window, arg: np.ndarray, size: Sequence[int]) -> None:
-        self.window = window
-        self._arg = arg
-        self._size = tuple(size)
 
     def forward(self, g: np.ndarray) -> np.ndarray:
         canvas = self.window.canvas(g.shape[:2], self._size, g.dtype)
         disjoint = self.window.disjoint
         for k, _, region in self.window.regions(canvas, g.shape[2:]):
             if disjoint:  # written in place: no temporary, no read of the canvas
-                np.multiply(g, self._arg == k, out=region)
+                np.multiply(g, self._memo == k, out=region)
             else:
-                region += g * (self._arg == k)
+                region += g * (self._memo == k)
         return np.ascontiguousarray(self.window.crop(canvas, self._size))
 
     def backward(self, h, y, g):
-        return MaxPool(self.window, self._arg)(h)
+        return MaxPool(self.window, self._memo)(h)
 
 
-class AvgPool(Op):
-    """The mean of each window: its sum times ``scale``, 1 / the count of each window (a
+class AvgPool(_Pooling):
+    """The mean of each window: its sum times ``_memo``, 1 / the count of each window (a
     number, or an array over the output's spatial axes when counts differ)."""
 
-    __slots__ = ("window", "_scale")
+    __slots__ = ()
     name = "avg_pool"
-    reads_inputs = False
-    reads_output = False
-
-    def __init__(self, window: Window, scale: float | np.ndarray) -> None:
-        self.window = window
-        self._scale = scale
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         win = self.window.view(x)
@@ -405,35 +401,28 @@ class AvgPool(Op):
         y = win[offsets[0]].astype(np.result_type(x.dtype, 1.0))
         for at in offsets[1:]:
             y += win[at]
-        y *= _in_dtype(self._scale, y.dtype)
+        y *= _in_dtype(self._memo, y.dtype)
         return y
 
     def backward(self, g, y, x):
-        return AvgPoolBackward(self.window, self._scale, x.shape[2:])(g)
+        return AvgPoolBackward(self.window, self._memo, x.shape[2:])(g)
 
 
-class AvgPoolBackward(Op):
+class AvgPoolBackward(_Pooling):
     """Spread each window's gradient evenly over the window (the adjoint of average pooling)."""
 
-    __slots__ = ("window", "_scale", "_size")
+    __slots__ = ()
     name = "avg_pool_backward"
-    reads_inputs = False
-    reads_output = False
-
-    def __init__(self, window: Window, scale: float | np.ndarray, size: Sequence[int]) -> None:
-        self.window = window
-        self._scale = scale
-        self._size = tuple(size)
 
     def forward(self, g: np.ndarray) -> np.ndarray:
-        share = g * _in_dtype(self._scale, g.dtype)
+        share = g * _in_dtype(self._memo, g.dtype)
         n, c, *out = share.shape
         kernel = self.window.kernel_size
         cols = share.reshape(n, c, *(1,) * len(kernel), *out)
         return self.window.scatter(np.broadcast_to(cols, (n, c, *kernel, *out)), self._size)
 
     def backward(self, h, y, g):
-        return AvgPool(self.window, self._scale)(h)
+        return AvgPool(self.window, self._memo)(h)
 
 
 def _in_dtype(scale: float | np.ndarray, dtype: np.dtype) -> Any:

@@ -474,8 +474,7 @@ def _max_pool(
     y = _batched(pool, input, batched)
     if not return_indices:
         return y
-    assert pool._arg is not None
-    index = _flat_positions(window, pool._arg, spatial)
+    index = _flat_positions(window, pool._memo, spatial)
     index = index if batched else index[0]
     return y, (Tensor(index) if isinstance(y, Tensor) else index)
 
