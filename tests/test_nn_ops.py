@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 import autograd_lite as ag
 from autograd_lite.nn import functional as F
-from autograd_lite.nn.layer_ops import Window
 from autograd_lite.testing import gradcheck, gradgradcheck
 from autograd_lite.testing import strategies as ags
 
@@ -271,10 +270,16 @@ def test_ops_record_their_arguments_for_display():
     cols = y.op.inputs[0]
     assert cols.op.name == "unfold"
     assert cols.op.describe() == {
-        "window": Window(
-            kernel_size=(2, 2), stride=(2, 2), padding=((1, 1), (0, 0)), dilation=(1, 1)
-        )
+        "kernel_size": (2, 2),
+        "stride": (2, 2),
+        "padding": ((1, 1), (0, 0)),
+        "dilation": (1, 1),
     }
-    op = F.max_pool2d(x, 2).op
+    op = F.max_pool2d(x, 2, ceil_mode=True).op
     assert op.name == "max_pool"
-    assert op.describe() == {"window": Window((2, 2), (2, 2), ((0, 0), (0, 0)), (1, 1))}
+    assert op.describe() == {
+        "kernel_size": (2, 2),
+        "stride": (2, 2),
+        "padding": ((0, 0), (0, 0)),
+        "dilation": (1, 1),
+    }

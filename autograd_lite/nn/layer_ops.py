@@ -227,8 +227,8 @@ class Window(NamedTuple):
 _ALL = slice(None)
 
 
-class Unfold(Op):
-    """im2col: each window of x (N, C, *spatial) as a column, (N, C * prod(kernel), L)."""
+class _WindowOp(Op):
+    """An op placed by a :class:`Window`; it reads no values of its inputs in backward."""
 
     __slots__ = ("window",)
     reads_inputs = False
@@ -236,6 +236,16 @@ class Unfold(Op):
 
     def __init__(self, window: Window) -> None:
         self.window = window
+
+    def describe(self) -> dict[str, Any]:
+        args = super().describe()
+        return {**args.pop("window")._asdict(), **args}  # kernel_size=..., not window=Window(...)
+
+
+class Unfold(_WindowOp):
+    """im2col: each window of x (N, C, *spatial) as a column, (N, C * prod(kernel), L)."""
+
+    __slots__ = ()
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         win = self.window.view(x)
@@ -248,15 +258,13 @@ class Unfold(Op):
         return Fold(self.window, x.shape[2:])(g)
 
 
-class Fold(Op):
+class Fold(_WindowOp):
     """col2im, the adjoint of unfold: columns (N, C * prod(kernel), L) summed onto (N, C, *size)."""
 
-    __slots__ = ("window", "output_size")
-    reads_inputs = False
-    reads_output = False
+    __slots__ = ("output_size",)
 
     def __init__(self, window: Window, output_size: Sequence[int]) -> None:
-        self.window = window
+        super().__init__(window)
         self.output_size = tuple(output_size)
 
     def forward(self, cols: np.ndarray) -> np.ndarray:
@@ -317,16 +325,14 @@ class Convolve(Op):
 # ----------------------------------------------------------------------------- pooling
 
 
-class _Pooling(Op):
+class _Pooling(_WindowOp):
     """Pooling ops and their adjoints: the window, what ties a forward to its adjoint (the max
     pool's winning offsets, the average's scale), and the input's spatial size (adjoints)."""
 
-    __slots__ = ("window", "_memo", "_size")
-    reads_inputs = False
-    reads_output = False
+    __slots__ = ("_memo", "_size")
 
     def __init__(self, window: Window, memo: Any = None, size: Sequence[int] = ()) -> None:
-        self.window = window
+        super().__init__(window)
         self._memo = memo
         self._size = tuple(size)
 

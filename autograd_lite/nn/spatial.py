@@ -3,11 +3,11 @@
 PyTorch's ``torch.nn.functional`` signatures and semantics (re-exported by
 ``nn.functional``). Inputs may also be unbatched, (C, *spatial), where PyTorch allows it.
 
-Everything is built from a few ops: convolution is ``Unfold`` (im2col) and a batched matrix
-product, its transpose the matrix product and ``Fold`` (col2im); max and average pooling
-have ops of their own (:mod:`autograd_lite.nn.layer_ops`); padding, adaptive pooling and
-interpolation are indexing, ``index_add`` and matrix products (``ag`` ops). So every
-function here has gradients of any order.
+Everything is built from a few ops (:mod:`autograd_lite.nn.layer_ops`): convolution is
+``Unfold`` (im2col) and ``Convolve`` (a matrix product per sample and group, plus bias); the
+transposed convolution a matrix product and ``Fold`` (col2im); max and average pooling have
+ops of their own. Padding, adaptive pooling and interpolation are indexing, ``index_add`` and
+matrix products (``ag`` ops). So every function here has gradients of any order.
 
 Example
 -------
