@@ -11,7 +11,7 @@ import pytest
 import autograd_lite as ag
 from autograd_lite import nn
 from autograd_lite.nn import functional as F
-from autograd_lite.testing import gradcheck
+from autograd_lite.testing import gradcheck, gradgradcheck
 
 rng = np.random.default_rng(0)
 z = np.zeros
@@ -64,9 +64,9 @@ def test_unbatched_input_is_the_batched_result_without_its_batch_axis(fn):
     assert gradcheck(fn, x, mode="fast")
 
 
-def test_col2im_with_short_rows_in_a_large_batch_agrees_with_one_sample_at_a_time():
-    # N >= 8 and output rows under 16 long: the scatter runs on transposed columns (batch
-    # last); one sample alone takes the direct path
+def test_short_rows_in_a_large_batch_agree_with_one_sample_at_a_time():
+    # N >= 8 and output rows under 16 long: im2col, the products and col2im run with the batch
+    # axis last in memory; one sample alone takes the direct path
     cols = rng.standard_normal((9, 2 * 6, 5 * 3))
     kw = {"kernel_size": (2, 3), "dilation": (2, 1), "padding": 1, "stride": (1, 2)}
     folded = F.fold(cols, (5, 6), **kw)
@@ -81,6 +81,19 @@ def test_col2im_with_short_rows_in_a_large_batch_agrees_with_one_sample_at_a_tim
         (g,) = ag.grad((F.conv2d(x[i : i + 1], w, padding=1) * v[i]).sum(), x)
         np.testing.assert_allclose(x.grad.data[i], g.data[i], rtol=1e-12, atol=1e-12)
     assert x.grad.data.flags.c_contiguous
+    cols = F.unfold(x.data, 3, padding=1)
+    assert cols.strides[0] == cols.itemsize  # the batch-last layout, seen through (N, C * K, L)
+    np.testing.assert_array_equal(cols[4], F.unfold(x.data[4:5], 3, padding=1)[0])
+    b = rng.standard_normal(3)
+    y = F.conv2d(x.data, w, b, padding=1)
+    np.testing.assert_allclose(y[4], F.conv2d(x.data[4:5], w, b, padding=1)[0], atol=1e-12)
+    assert y.flags.c_contiguous
+
+
+def test_second_derivatives_in_the_batch_last_layout():
+    x = rng.standard_normal((8, 1, 2, 3))
+    w = rng.standard_normal((2, 1, 2, 2))
+    assert gradgradcheck(lambda a, b: F.conv2d(a, b, padding=1), x, w, mode="fast")
 
 
 def test_float32_stays_float32_through_every_function():

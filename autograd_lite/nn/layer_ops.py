@@ -138,24 +138,27 @@ class Window(NamedTuple):
         axes before the kernel's), in scan order."""
         return [(*(_ALL,) * lead, *at, ...) for at in np.ndindex(*self.kernel_size)]
 
-    def view(self, x: np.ndarray, fill: Any = 0) -> np.ndarray:
-        """A read-only strided view (N, C, *kernel, *out) of ``x`` padded with ``fill``.
+    def view(self, x: np.ndarray, fill: Any = 0, lead: int = 2) -> np.ndarray:
+        """A read-only strided view (N, C, *kernel, *out) of ``x`` (N, C, *spatial) padded with
+        ``fill``; more generally (*lead, *kernel, *out, *tail) of (*lead, *spatial, *tail).
 
         Nothing is copied but into the padded array, when there is padding.
         """
-        lead, spatial = x.shape[:2], x.shape[2:]
-        out = self.out_shape(spatial)
+        nd = len(self.kernel_size)
+        head, spatial, tail = x.shape[:lead], x.shape[lead : lead + nd], x.shape[lead + nd :]
         if any(lo or hi > 0 for lo, hi in self.padding):
-            padded = np.full((*lead, *self.padded_shape(spatial)), fill, dtype=x.dtype)
-            padded[self.inside(spatial)] = x
+            padded = np.full((*head, *self.padded_shape(spatial), *tail), fill, dtype=x.dtype)
+            padded[self.inside(spatial, lead)] = x
             x = padded
-        steps = x.strides[2:]
+        steps = x.strides[lead : lead + nd]
         strides = (
-            *x.strides[:2],
+            *x.strides[:lead],
             *(d * t for d, t in zip(self.dilation, steps)),
             *(s * t for s, t in zip(self.stride, steps)),
+            *x.strides[lead + nd :],
         )
-        return as_strided(x, (*lead, *self.kernel_size, *out), strides, writeable=False)
+        shape = (*head, *self.kernel_size, *self.out_shape(spatial), *tail)
+        return as_strided(x, shape, strides, writeable=False)
 
     @property
     def disjoint(self) -> bool:
@@ -203,11 +206,8 @@ class Window(NamedTuple):
         (N, C, *spatial), with one slice-add per kernel offset over every window at once."""
         n, nd = cols.shape[0], len(spatial)
         out = cols.shape[2 + nd :]
-        if n >= 8 and out and out[-1] < 16 and cols.flags.c_contiguous:
-            # Short rows: numpy's cost per row of a slice-add would dominate. With the batch
-            # axis last (a transposed copy) they are N or N * out[-1] long: ~1.7x faster
-            # overall for LeNet's second convolution (rows of 10, N = 64).
-            moved = np.ascontiguousarray(np.moveaxis(cols, 0, -1))
+        if _is_batch_last(cols) or (_batch_last(n, out) and cols.flags.c_contiguous):
+            moved = np.ascontiguousarray(np.moveaxis(cols, 0, -1))  # no copy if batch last
             canvas = self.canvas(cols.shape[1:2], spatial, cols.dtype, (n,))
             self._add(canvas, moved, out, lead=1)
             return np.ascontiguousarray(np.moveaxis(self.crop(canvas, spatial, lead=1), -1, 0))
@@ -225,6 +225,20 @@ class Window(NamedTuple):
 
 
 _ALL = slice(None)
+
+
+def _batch_last(n: int, out: Sequence[int]) -> bool:
+    """Whether to copy and scatter windows with the batch axis last. numpy pays per row of a
+    strided copy or slice-add: with output rows under 16 long that dominates, and batch last
+    they are N (or N * out[-1]) long. LeNet's second convolution (rows of 10, N = 64) runs
+    ~1.7x faster so."""
+    return n >= 8 and bool(out) and out[-1] < 16
+
+
+def _is_batch_last(a: np.ndarray) -> bool:
+    """An (N, ...) array laid out as (..., N) in memory: Unfold's columns when _batch_last, and
+    the gradients computed from them. Convolve and Fold take the layout from the strides."""
+    return a.ndim > 1 and a.strides[0] == a.itemsize and np.moveaxis(a, 0, -1).flags.c_contiguous
 
 
 class _WindowOp(Op):
@@ -248,11 +262,18 @@ class Unfold(_WindowOp):
     __slots__ = ()
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        n, c = x.shape[:2]
+        rows = c * math.prod(self.window.kernel_size)
+        if _batch_last(n, self.window.out_shape(x.shape[2:])):
+            # Copied as (C, *kernel, *out, N), handed on as an (N, C * K, L) view
+            win = self.window.view(np.ascontiguousarray(np.moveaxis(x, 0, -1)), lead=1)
+            cols = np.empty(win.shape, dtype=x.dtype)
+            cols[...] = win
+            return np.moveaxis(cols, -1, 0).reshape(n, rows, -1)
         win = self.window.view(x)
         cols = np.empty(win.shape, dtype=x.dtype)  # laid out so that a column's rows are windows
         cols[...] = win
-        n, c = x.shape[:2]
-        return cols.reshape(n, c * math.prod(self.window.kernel_size), -1)
+        return cols.reshape(n, rows, -1)
 
     def backward(self, g, y, x):
         return Fold(self.window, x.shape[2:])(g)
@@ -304,19 +325,36 @@ class Convolve(Op):
         )
 
     def forward(self, cols: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+        n, o = cols.shape[0], w.shape[0]
         cols4, kernels = self._split(cols, w)
-        y = np.matmul(kernels, cols4)  # (N, G, O/G, L): already the output's layout
+        if _is_batch_last(cols):  # one product per group over all samples, then (N, O, L)
+            y = kernels @ np.moveaxis(cols4, 0, -1).reshape(self.groups, -1, n * cols.shape[-1])
+            y = np.ascontiguousarray(np.moveaxis(y.reshape(o, -1, n), -1, 0))
+        else:
+            y = np.matmul(kernels, cols4)  # (N, G, O/G, L): already the output's layout
         if b is not None:
-            y += b.reshape(self.groups, -1, 1)
-        return y.reshape(cols.shape[0], w.shape[0], *self.out_shape)
+            y = y.reshape(n, o, -1)
+            y += b.reshape(-1, 1)
+        return y.reshape(n, o, *self.out_shape)
 
     def backward(self, g, y, cols, w, *b):
         need = self.needs_grad
         cols4, kernels = self._split(cols, w)
-        g4 = g.reshape(cols4.shape[:2] + (kernels.shape[1], -1))  # (N, G, O/G, L)
-        gcols = (_mT(kernels) @ g4).reshape(cols.shape) if need[0] else None
-        # (cols g^T)^T summed over samples: BLAS is up to 1.7x faster this way round than g cols^T
-        gw = _mT((cols4 @ _mT(g4)).sum(axis=0)).reshape(w.shape) if need[1] else None
+        if type(cols) is np.ndarray and _is_batch_last(cols):
+            n = cols.shape[0]
+            rows = np.moveaxis(cols4, 0, -1).reshape(self.groups, -1, n * cols.shape[-1])
+            g3 = np.moveaxis(g.reshape(n, w.shape[0], -1), 0, -1)  # (O, L, N)
+            g3 = np.ascontiguousarray(g3).reshape(kernels.shape[:2] + (-1,))
+            gcols = gw = None
+            if need[0]:  # handed on batch last, as the columns came
+                gcols = np.moveaxis((_mT(kernels) @ g3).reshape(cols.shape[1], -1, n), -1, 0)
+            if need[1]:
+                gw = _mT(rows @ _mT(g3)).reshape(w.shape)
+        else:
+            g4 = g.reshape(cols4.shape[:2] + (kernels.shape[1], -1))  # (N, G, O/G, L)
+            gcols = (_mT(kernels) @ g4).reshape(cols.shape) if need[0] else None
+            # (cols g^T)^T summed over samples: BLAS is up to 1.7x faster so than g cols^T
+            gw = _mT((cols4 @ _mT(g4)).sum(axis=0)).reshape(w.shape) if need[1] else None
         if not b:
             return gcols, gw
         return gcols, gw, (g.sum(axis=(0, *range(2, g.ndim))) if need[2] else None)
