@@ -13,8 +13,11 @@ pixels). On these:
 
 * ``Unfold`` (im2col) copies the view into columns (N, C * prod(kernel), L), and ``Fold``
   (col2im) scatters them back. Each is the other's backward, so derivatives of any order
-  work. Convolution, transposed convolution and ``F.unfold``/``F.fold`` are built from
-  them and a batched matrix product (``nn.functional``), so they share all their code.
+  work. ``Convolve`` multiplies the columns by the kernels (per sample and channel group,
+  plus bias); its columns' gradient goes back through Fold. Convolution, transposed
+  convolution and ``F.unfold``/``F.fold`` all share this code. For short output rows in
+  a large batch the columns are laid out batch last in memory (still (N, C * K, L) to
+  every op): numpy's cost per row would dominate otherwise.
 * ``MaxPool`` keeps a running maximum over the kernel offsets and remembers which offset
   won; its backward scatters the gradient there (``MaxPoolBackward``), and the backward
   of that gathers at the same offsets again.
