@@ -45,7 +45,7 @@ def ensure_worker_env() -> None:
 
 def make_step(workload: str, side: str) -> Callable[[], Any]:
     from benchmarks.harness import library_sides, load_libraries
-    from benchmarks.workloads import chains, hvp, mlp, spiral
+    from benchmarks.workloads import chains, hvp, lenet, mlp, spiral
 
     lib = load_libraries(use_torch=side.startswith("torch"), threads=1)
     library = side.split(".")[0]
@@ -61,6 +61,9 @@ def make_step(workload: str, side: str) -> Callable[[], Any]:
         builders = chains.chain_sides(lib, kind, 1, chains.OVERHEAD_OPS)
     elif workload == "deep_chain":
         builders = chains.chain_sides(lib, "mul_add", 1, 10**5)
+    elif workload == "lenet":
+        sides = lenet.numpy_side, lenet.ag_side, lenet.torch_side
+        builders = library_sides(lib, *sides, *lenet.lenet_problem())
     else:  # hvp
         sides = hvp.numpy_side, hvp.ag_side, hvp.torch_side
         builders = library_sides(lib, *sides, *hvp.hvp_problem())
@@ -70,7 +73,8 @@ def make_step(workload: str, side: str) -> Callable[[], Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profiling", description=__doc__)
     parser.add_argument(
-        "workload", choices=("spiral", "mlp", "mlp64", "op_overhead", "tanh", "deep_chain", "hvp")
+        "workload",
+        choices=("spiral", "mlp", "mlp64", "op_overhead", "tanh", "deep_chain", "hvp", "lenet"),
     )
     parser.add_argument("--side", default="autograd_lite", help="default autograd_lite")
     parser.add_argument("--steps", type=int, default=300, help="profiled steps (default 300)")

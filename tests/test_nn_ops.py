@@ -135,12 +135,22 @@ def test_conv2d_backward_twice_with_retain_graph_agrees():
 @pytest.mark.parametrize(
     ("x_shape", "w_shape", "kwargs", "message"),
     [
-        ((1, 2, 5), (3, 2, 3, 3), {}, r"conv2d: input must be 4-D \(N, C, H, W\), got shape"),
+        ((2, 5), (3, 2, 3, 3), {}, r"conv2d: input must be 3-D \(C, H, W\) or 4-D \(N, C, H, W\)"),
         ((1, 2, 5, 5), (3, 2, 3), {}, "conv2d: weight must be 4-D"),
-        ((1, 2, 5, 5), (3, 4, 3, 3), {}, "input has 2 channels .* weight expects 4"),
-        ((1, 2, 2, 2), (3, 2, 3, 3), {}, r"kernel \(3, 3\) is larger than the padded input 2x2"),
-        ((1, 2, 5, 5), (3, 2, 3, 3), {"stride": 0}, "stride must be an int >= 1"),
-        ((1, 2, 5, 5), (3, 2, 3, 3), {"padding": -1}, "padding must be an int >= 0"),
+        ((1, 2, 5, 5), (3, 4, 3, 3), {}, "input has 2 channels .* expects 4"),
+        (
+            (1, 2, 2, 2),
+            (3, 2, 3, 3),
+            {},
+            r"kernel of size \(3, 3\) is larger than the padded input",
+        ),
+        (
+            (1, 2, 5, 5),
+            (3, 2, 3, 3),
+            {"stride": 0},
+            "stride must be an int or a tuple of 2 ints, each >= 1",
+        ),
+        ((1, 2, 5, 5), (3, 2, 3, 3), {"padding": -1}, "padding must be .* each >= 0"),
         ((1, 2, 5, 5), (3, 2, 3, 3), {"bias": np.zeros(2)}, r"bias must have shape \(3,\)"),
     ],
 )
@@ -206,13 +216,13 @@ def test_pool_second_order_full_jacobians(fn):
 @pytest.mark.parametrize("fn", [F.max_pool2d, F.avg_pool2d])
 def test_pool_errors(fn):
     name = fn.__name__
-    with pytest.raises(ValueError, match=f"{name}: input must be 4-D"):
-        fn(np.zeros((2, 4, 4)), 2)
+    with pytest.raises(ValueError, match=f"{name}: input must be 3-D .* or 4-D"):
+        fn(np.zeros((4, 4)), 2)
     with pytest.raises(ValueError, match=f"{name}: padding \\(2, 2\\) must be at most half"):
         fn(np.zeros((1, 1, 4, 4)), 2, padding=2)
-    with pytest.raises(ValueError, match=f"{name}: kernel \\(5, 5\\) is larger"):
+    with pytest.raises(ValueError, match=f"{name}: kernel of size \\(5, 5\\) is larger"):
         fn(np.zeros((1, 1, 4, 4)), 5)
-    with pytest.raises(ValueError, match=f"{name}: kernel_size must be an int >= 1"):
+    with pytest.raises(ValueError, match=f"{name}: kernel_size must be an int or a tuple"):
         fn(np.zeros((1, 1, 4, 4)), 0)
 
 
@@ -255,10 +265,21 @@ def test_linear_errors():
 
 def test_ops_record_their_arguments_for_display():
     x = ag.tensor(np.zeros((1, 1, 4, 4)), requires_grad=True)
-    assert F.conv2d(x, np.ones((1, 1, 2, 2)), stride=2).op.describe() == {
+    y = F.conv2d(x, np.ones((1, 1, 2, 2)), stride=2, padding=(1, 0))
+    assert (y.op.name, y.op.describe()) == ("conv", {"groups": 1, "out_shape": (3, 2)})
+    cols = y.op.inputs[0]
+    assert cols.op.name == "unfold"
+    assert cols.op.describe() == {
+        "kernel_size": (2, 2),
         "stride": (2, 2),
-        "padding": (0, 0),
+        "padding": ((1, 1), (0, 0)),
+        "dilation": (1, 1),
     }
-    op = F.max_pool2d(x, 2).op
-    assert op.name == "max_pool2d"
-    assert op.describe() == {"kernel_size": (2, 2), "stride": (2, 2), "padding": (0, 0)}
+    op = F.max_pool2d(x, 2, ceil_mode=True).op
+    assert op.name == "max_pool"
+    assert op.describe() == {
+        "kernel_size": (2, 2),
+        "stride": (2, 2),
+        "padding": ((0, 0), (0, 0)),
+        "dilation": (1, 1),
+    }

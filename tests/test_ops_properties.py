@@ -25,7 +25,10 @@ CONTRACT_OPS = {
     *"softmax log_softmax reshape transpose expand_dims squeeze broadcast_to".split(),
     *"concatenate stack getitem softmax_cross_entropy sigmoid_binary_cross_entropy".split(),
 }
-NN_OPS = {"conv2d", "max_pool2d", "avg_pool2d"}  # nn.functional's dedicated ops
+NN_OPS = {  # nn.functional's convolution, pooling, padding and resampling
+    *"conv1d conv2d conv_transpose2d unfold fold max_pool2d avg_pool2d".split(),
+    *"adaptive_avg_pool2d adaptive_max_pool2d pad interpolate".split(),
+}
 
 SEEDS = st.integers(0, 2**32 - 1)
 

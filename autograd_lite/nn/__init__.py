@@ -6,6 +6,11 @@
 ``functional`` (``F``), ``init`` and ``utils`` (gradient clipping, parameters as one vector).
 Layers default to ``ag.get_default_dtype()`` parameters (``dtype=`` to change) and take
 ``rng=`` (a numpy Generator or seed) for reproducible initialisation.
+``Module`` and ``Parameter``; containers (``Sequential``, ``ModuleList``, ``ModuleDict``);
+layers (``Linear``, ``Conv2d``, ``MaxPool2d``, ``Upsample``, ``BatchNorm1d``, ...); losses as
+modules; ``functional`` (``F``), ``init`` and ``utils`` (gradient clipping).
+Layers default to float32 parameters (``dtype=`` to change) and take ``rng=`` (a
+numpy Generator or seed) for reproducible initialisation.
 
 Example
 -------
@@ -29,7 +34,16 @@ True
 from autograd_lite.nn import functional, init, utils
 from autograd_lite.nn.activation import GELU
 from autograd_lite.nn.attention import MultiheadAttention
-from autograd_lite.nn.conv import AvgPool2d, Conv2d, MaxPool2d
+from autograd_lite.nn.conv import (
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool2d,
+    Conv1d,
+    Conv2d,
+    ConvTranspose2d,
+    MaxPool2d,
+    Upsample,
+)
 from autograd_lite.nn.layers import (
     Dropout,
     Embedding,
@@ -64,11 +78,15 @@ from autograd_lite.nn.transformer import (
 )
 
 __all__ = [
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool2d",
     "AvgPool2d",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
     "BatchNorm2d",
+    "Conv1d",
     "Conv2d",
+    "ConvTranspose2d",
     "CrossEntropyLoss",
     "Dropout",
     "Embedding",
@@ -107,6 +125,7 @@ __all__ = [
     "TransformerDecoderLayer",
     "TransformerEncoder",
     "TransformerEncoderLayer",
+    "Upsample",
     "functional",
     "init",
     "utils",

@@ -30,29 +30,50 @@ from autograd_lite import ops
 from autograd_lite.core import value
 from autograd_lite.creation import as_rng
 from autograd_lite.nn.init import RNGLike
-from autograd_lite.nn.layer_ops import _shape, avg_pool2d, conv2d, linear, max_pool2d
+from autograd_lite.nn.layer_ops import _shape, linear
+from autograd_lite.nn.spatial import (
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv_transpose2d,
+    fold,
+    interpolate,
+    max_pool2d,
+    pad,
+    unfold,
+)
 from autograd_lite.ops import leaky_relu, relu, sigmoid, tanh
 from autograd_lite.ops.losses import _check_reduction, _class_weight
 from autograd_lite.ops.special import erf
 
 __all__ = [
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool2d",
     "avg_pool2d",
     "binary_cross_entropy_with_logits",
+    "conv1d",
     "conv2d",
+    "conv_transpose2d",
     "cross_entropy",
     "dropout",
     "gelu",
+    "fold",
+    "interpolate",
     "leaky_relu",
     "linear",
     "log_softmax",
     "max_pool2d",
     "mse_loss",
     "nll_loss",
+    "pad",
     "relu",
     "scaled_dot_product_attention",
     "sigmoid",
     "softmax",
     "tanh",
+    "unfold",
 ]
 
 

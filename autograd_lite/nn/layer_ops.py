@@ -1,84 +1,48 @@
-"""The nn package's dedicated ops: linear, 2-D convolution and pooling (NCHW, as PyTorch).
+"""The nn package's dedicated ops: linear, the sliding-window pair unfold/fold, and pooling.
 
 ``linear(x, w, b) = x @ w.T + b`` is one node instead of three (transpose, matmul,
 add): the weight gradient ``g.T @ x`` comes out in the weight's own layout, with no
 transposed copy, which keeps a training step of an MLP as fast as hand-written numpy.
 
-Convolution is im2col on a strided view of the (padded) input followed by one
-matrix product; its gradients are two more ops of the same kind:
+Everything with sliding windows over the spatial axes of (N, C, *spatial) inputs (any
+number of spatial axes) is placed by one :class:`Window` (kernel size, stride, padding
+before and after, dilation). Its strided ``view`` of the padded input, (N, C, *kernel,
+*out), copies nothing but the padding; its ``scatter`` is the adjoint, adding window
+values back onto the input with one slice-add per kernel offset (never a loop over
+pixels). On these:
 
-* ``conv2d(x, w)``                 -> y
-* ``conv2d_grad_input(g, w)``      -> dx  (the transposed convolution, adjoint of conv2d in x)
-* ``conv2d_grad_weight(x, g)``     -> dw  (adjoint of conv2d in w)
-
-All three are bilinear, and the backward of each is written with the other two,
-so gradients of gradients of any order work (``create_graph=True``).
-Max pooling gathers the maximum of each window (the positions found by ``argmax``
-in the forward); its backward scatters into those positions, and the scatter's
-backward gathers again. Average pooling's backward spreads each gradient over its
-window, and that op's backward is average pooling. Python loops run over kernel
-offsets (at most ``kh * kw`` numpy calls), never over pixels.
+* ``Unfold`` (im2col) copies the view into columns (N, C * prod(kernel), L), and ``Fold``
+  (col2im) scatters them back. Each is the other's backward, so derivatives of any order
+  work. ``Convolve`` multiplies the columns by the kernels (per sample and channel group,
+  plus bias); its columns' gradient goes back through Fold. Convolution, transposed
+  convolution and ``F.unfold``/``F.fold`` all share this code. For short output rows in
+  a large batch the columns are laid out batch last in memory (still (N, C * K, L) to
+  every op): numpy's cost per row would dominate otherwise.
+* ``MaxPool`` keeps a running maximum over the kernel offsets and remembers which offset
+  won; its backward scatters the gradient there (``MaxPoolBackward``), and the backward
+  of that gathers at the same offsets again.
+* ``AvgPool`` keeps a running sum times 1 / count; its backward spreads each gradient
+  over its window (``AvgPoolBackward``), whose backward is average pooling.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 from autograd_lite.core import Op
 
-__all__ = ["avg_pool2d", "conv2d", "linear", "max_pool2d"]
-
-IntPair = int | tuple[int, int]
-Pair = tuple[int, int]
+__all__ = ["AvgPool", "Convolve", "Fold", "MaxPool", "Unfold", "Window", "linear"]
 
 
 def _shape(x: Any) -> tuple[int, ...]:
     """``np.shape`` without the detour through ``__array_function__`` for Tensors (hot path)."""
     shape = getattr(x, "shape", None)
     return shape if shape is not None else np.shape(x)
-
-
-def _pair(v: Any, what: str, fn: str, minimum: int) -> Pair:
-    pair = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
-    if len(pair) != 2 or not all(
-        isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= minimum for n in pair
-    ):
-        raise ValueError(f"{fn}: {what} must be an int >= {minimum} or a pair of them, got {v!r}")
-    return int(pair[0]), int(pair[1])
-
-
-def _windows(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, fill: float = 0.0):
-    """A strided view (N, C, Ho, Wo, kh, kw) of the padded input: no copy but the padding."""
-    (ph, pw), (sh, sw) = padding, stride
-    if ph or pw:
-        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill)
-    return sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::sh, ::sw]
-
-
-def _im2col(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair) -> np.ndarray:
-    """Rows of (N * Ho * Wo, C * kh * kw): one row per output pixel (a copy)."""
-    win = _windows(x, kernel, stride, padding)
-    n, c, ho, wo, kh, kw = win.shape
-    return win.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kh * kw)
-
-
-def _col2im(cols: np.ndarray, hw: Pair, stride: Pair, padding: Pair) -> np.ndarray:
-    """Adjoint of ``_windows``: sum (N, C, Ho, Wo, kh, kw) windows back onto (N, C, H, W)."""
-    n, c, ho, wo, kh, kw = cols.shape
-    (h, w), (sh, sw), (ph, pw) = hw, stride, padding
-    out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            out[:, :, i : i + sh * ho : sh, j : j + sw * wo : sw] += cols[..., i, j]
-    return out[:, :, ph : ph + h, pw : pw + w]
-
-
-def _rows(g: np.ndarray) -> np.ndarray:
-    """(N, O, Ho, Wo) -> (N * Ho * Wo, O); a view when g is laid out as conv2d returns it."""
-    return g.transpose(0, 2, 3, 1).reshape(-1, g.shape[1])
 
 
 # ----------------------------------------------------------------------------- linear
@@ -134,311 +98,380 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Any:
     return Linear()(x, weight, bias)
 
 
-# ----------------------------------------------------------------------------- convolution
+# ----------------------------------------------------------------------------- sliding windows
 
 
-class _ConvOp(Op):
-    __slots__ = ("stride", "padding")
+class Window(NamedTuple):
+    """Where the sliding windows of a convolution or pooling sit on the spatial axes.
 
-    def __init__(self, stride: Pair, padding: Pair) -> None:
-        self.stride = stride
-        self.padding = padding
-
-
-class Conv2d(_ConvOp):
-    """``y[n, o] = sum_c x[n, c] * w[o, c] (+ b[o])``, cross-correlation as in PyTorch."""
-
-    __slots__ = ()
-    name = "conv2d"
-
-    def forward(self, x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
-        o, _, kh, kw = w.shape
-        n, _, h, wd = x.shape
-        col = _im2col(x, (kh, kw), self.stride, self.padding)
-        self.saved = col  # reused by the weight gradient; the engine frees it after backward
-        out = col @ w.reshape(o, -1).T
-        if b is not None:
-            out += b
-        ho = (h + 2 * self.padding[0] - kh) // self.stride[0] + 1
-        wo = (wd + 2 * self.padding[1] - kw) // self.stride[1] + 1
-        return out.reshape(n, ho, wo, o).transpose(0, 3, 1, 2)
-
-    def backward(self, g, y, x, w, *b):
-        need = self.needs_grad
-        gx = gw = None
-        if need[0]:
-            gx = Conv2dGradInput(self.stride, self.padding, x.shape[2:])(g, w)
-        if need[1]:
-            gw = Conv2dGradWeight(self.stride, self.padding, w.shape[2:], self.saved)(x, g)
-        if not b:
-            return gx, gw
-        return gx, gw, (g.sum(axis=(0, 2, 3)) if need[2] else None)
-
-
-class Conv2dGradInput(_ConvOp):
-    """The transposed convolution ``dx = conv2d^T(g, w)`` onto an input of spatial size ``hw``."""
-
-    __slots__ = ("_hw",)
-    name = "conv2d_grad_input"
-
-    def __init__(self, stride: Pair, padding: Pair, hw: Pair) -> None:
-        super().__init__(stride, padding)
-        self._hw = (int(hw[0]), int(hw[1]))
-
-    def forward(self, g: np.ndarray, w: np.ndarray) -> np.ndarray:
-        o, c, kh, kw = w.shape
-        n, _, ho, wo = g.shape
-        # Laid out (C, kh, kw, N, Ho, Wo), so that each kernel offset's slice that col2im adds
-        # is made of contiguous image rows.
-        cols = (w.reshape(o, -1).T @ _rows(g).T).reshape(c, kh, kw, n, ho, wo)
-        return _col2im(cols.transpose(3, 0, 4, 5, 1, 2), self._hw, self.stride, self.padding)
-
-    def backward(self, h, y, g, w):
-        gg = Conv2d(self.stride, self.padding)(h, w) if self.needs_grad[0] else None
-        gw = None
-        if self.needs_grad[1]:
-            gw = Conv2dGradWeight(self.stride, self.padding, w.shape[2:], None)(h, g)
-        return gg, gw
-
-
-class Conv2dGradWeight(_ConvOp):
-    """``dw = conv2d_w^T(x, g)``: the gradient of conv2d with respect to its kernel."""
-
-    __slots__ = ("_kernel", "_col")
-    name = "conv2d_grad_weight"
-
-    def __init__(self, stride: Pair, padding: Pair, kernel: Pair, col: np.ndarray | None) -> None:
-        super().__init__(stride, padding)
-        self._kernel = (int(kernel[0]), int(kernel[1]))
-        self._col = col  # conv2d's im2col of x, when it is at hand
-
-    def forward(self, x: np.ndarray, g: np.ndarray) -> np.ndarray:
-        col = self._col
-        if col is None:
-            col = _im2col(x, self._kernel, self.stride, self.padding)
-        self._col = None
-        return (_rows(g).T @ col).reshape(g.shape[1], x.shape[1], *self._kernel)
-
-    def backward(self, k, y, x, g):
-        gx = gg = None
-        if self.needs_grad[0]:
-            gx = Conv2dGradInput(self.stride, self.padding, x.shape[2:])(g, k)
-        if self.needs_grad[1]:
-            gg = Conv2d(self.stride, self.padding)(x, k)
-        return gx, gg
-
-
-def _check_nchw(fn: str, x: Any, what: str = "input") -> None:
-    if len(_shape(x)) != 4:
-        raise ValueError(f"{fn}: {what} must be 4-D (N, C, H, W), got shape {_shape(x)}")
-
-
-def conv2d(x: Any, weight: Any, bias: Any = None, stride: IntPair = 1, padding: IntPair = 0) -> Any:
-    """2-D cross-correlation of ``x`` (N, C, H, W) with ``weight`` (O, C, kh, kw), plus ``bias``.
-
-    Output (N, O, Ho, Wo) with ``Ho = (H + 2 * ph - kh) // sh + 1`` (likewise Wo).
-    Arrays in give an array out; with a Tensor among the inputs, a Tensor.
+    Along each spatial axis, window ``o`` covers the positions ``o * stride + i * dilation``
+    (``i < kernel_size``) of the input padded by ``padding = (before, after)``. A negative
+    ``after`` leaves that many positions at the end out of every window.
 
     Example
     -------
-    >>> import numpy as np
-    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> conv2d(x, np.ones((1, 1, 2, 2)), stride=2)[0, 0].tolist()
-    [[10.0, 18.0], [42.0, 50.0]]
+    >>> w = Window(kernel_size=(3,), stride=(2,), padding=((1, 1),), dilation=(1,))
+    >>> w.out_shape((6,))
+    (3,)
     """
-    s = _pair(stride, "stride", "conv2d", 1)
-    p = _pair(padding, "padding", "conv2d", 0)
-    _check_nchw("conv2d", x)
-    _check_nchw("conv2d", weight, "weight")
-    xs, ws = _shape(x), _shape(weight)
-    if xs[1] != ws[1]:
-        raise ValueError(
-            f"conv2d: input has {xs[1]} channels (shape {xs}) but weight expects {ws[1]} "
-            f"(shape {ws}, laid out as (out_channels, in_channels, kh, kw))"
+
+    kernel_size: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[tuple[int, int], ...]
+    dilation: tuple[int, ...]
+
+    def out_shape(self, spatial: Sequence[int]) -> tuple[int, ...]:
+        """The number of windows along each axis of an input of spatial shape ``spatial``."""
+        return tuple(
+            (n + lo + hi - d * (k - 1) - 1) // s + 1 for n, k, s, (lo, hi), d in zip(spatial, *self)
         )
-    if xs[2] + 2 * p[0] < ws[2] or xs[3] + 2 * p[1] < ws[3]:
-        raise ValueError(
-            f"conv2d: kernel {ws[2:]} is larger than the padded input {xs[2] + 2 * p[0]}x"
-            f"{xs[3] + 2 * p[1]} (input shape {xs}, padding {p})"
+
+    def padded_shape(self, spatial: Sequence[int]) -> tuple[int, ...]:
+        """The shape of the input with its padding (the spatial axes)."""
+        return tuple(n + lo + max(hi, 0) for n, (lo, hi) in zip(spatial, self.padding))
+
+    def inside(self, spatial: Sequence[int], lead: int = 2) -> tuple[Any, ...]:
+        """The index of the unpadded input within the padded one, whose spatial axes follow
+        ``lead`` others."""
+        inner = (slice(lo, lo + n) for n, (lo, _) in zip(spatial, self.padding))
+        return (*(_ALL,) * lead, *inner, ...)
+
+    def offsets(self, lead: int = 2) -> list[tuple[Any, ...]]:
+        """Indices of the kernel offsets into (N, C, *kernel, *out) arrays (or with ``lead``
+        axes before the kernel's), in scan order."""
+        return [(*(_ALL,) * lead, *at, ...) for at in np.ndindex(*self.kernel_size)]
+
+    def view(self, x: np.ndarray, fill: Any = 0, lead: int = 2) -> np.ndarray:
+        """A read-only strided view (N, C, *kernel, *out) of ``x`` (N, C, *spatial) padded with
+        ``fill``; more generally (*lead, *kernel, *out, *tail) of (*lead, *spatial, *tail).
+
+        Nothing is copied but into the padded array, when there is padding.
+        """
+        nd = len(self.kernel_size)
+        head, spatial, tail = x.shape[:lead], x.shape[lead : lead + nd], x.shape[lead + nd :]
+        if any(lo or hi > 0 for lo, hi in self.padding):
+            padded = np.full((*head, *self.padded_shape(spatial), *tail), fill, dtype=x.dtype)
+            padded[self.inside(spatial, lead)] = x
+            x = padded
+        steps = x.strides[lead : lead + nd]
+        strides = (
+            *x.strides[:lead],
+            *(d * t for d, t in zip(self.dilation, steps)),
+            *(s * t for s, t in zip(self.stride, steps)),
+            *x.strides[lead + nd :],
         )
-    if bias is None:
-        return Conv2d(s, p)(x, weight)
-    if _shape(bias) != (ws[0],):
-        raise ValueError(f"conv2d: bias must have shape ({ws[0]},), got {_shape(bias)}")
-    return Conv2d(s, p)(x, weight, bias)
+        shape = (*head, *self.kernel_size, *self.out_shape(spatial), *tail)
+        return as_strided(x, shape, strides, writeable=False)
+
+    @property
+    def disjoint(self) -> bool:
+        """No two windows share a position (so scattering can write instead of add)."""
+        return all(
+            s >= d * (k - 1) + 1 for k, s, d in zip(self.kernel_size, self.stride, self.dilation)
+        )
+
+    def canvas(
+        self, lead: Sequence[int], spatial: Sequence[int], dtype: Any, tail: Sequence[int] = ()
+    ) -> np.ndarray:
+        """The padded array (*lead, *padded, *tail) that windows scatter onto: zeros, or left
+        empty when the windows tile it exactly (every position is then written once)."""
+        padded = self.padded_shape(spatial)
+        tiled = all(
+            s == k and (d == 1 or k == 1) and m * s == n
+            for k, s, d, m, n in zip(
+                self.kernel_size, self.stride, self.dilation, self.out_shape(spatial), padded
+            )
+        )
+        shape = (*lead, *padded, *tail)
+        return np.empty(shape, dtype) if tiled else np.zeros(shape, dtype)
+
+    def regions(
+        self, canvas: np.ndarray, out: Sequence[int], lead: int = 2
+    ) -> Iterator[tuple[int, Any, Any]]:
+        """Per kernel offset: its number, its index into (N, C, *kernel, *out) arrays (``lead``
+        axes before the kernel's), and the strided view of the canvas that its windows
+        (``out`` of them) cover."""
+        for k, at in enumerate(self.offsets(lead)):
+            region = (
+                slice(i * d, i * d + s * (m - 1) + 1, s)
+                for i, d, s, m in zip(at[lead:], self.dilation, self.stride, out)
+            )
+            yield k, at, canvas[at[:lead] + tuple(region) + (...,)]
+
+    def crop(self, canvas: np.ndarray, spatial: Sequence[int], lead: int = 2) -> np.ndarray:
+        """The unpadded part of a canvas."""
+        if canvas.shape[lead : lead + len(spatial)] == tuple(spatial):
+            return canvas
+        return canvas[self.inside(spatial, lead)]
+
+    def scatter(self, cols: np.ndarray, spatial: Sequence[int]) -> np.ndarray:
+        """The adjoint of :meth:`view`: add window values (N, C, *kernel, *out) back onto
+        (N, C, *spatial), with one slice-add per kernel offset over every window at once."""
+        n, nd = cols.shape[0], len(spatial)
+        out = cols.shape[2 + nd :]
+        if _is_batch_last(cols) or (_batch_last(n, out) and cols.flags.c_contiguous):
+            moved = np.ascontiguousarray(np.moveaxis(cols, 0, -1))  # no copy if batch last
+            canvas = self.canvas(cols.shape[1:2], spatial, cols.dtype, (n,))
+            self._add(canvas, moved, out, lead=1)
+            return np.ascontiguousarray(np.moveaxis(self.crop(canvas, spatial, lead=1), -1, 0))
+        canvas = self.canvas(cols.shape[:2], spatial, cols.dtype)
+        self._add(canvas, cols, out, lead=2)
+        return np.ascontiguousarray(self.crop(canvas, spatial))  # dense, for the ops downstream
+
+    def _add(self, canvas: np.ndarray, cols: np.ndarray, out: Sequence[int], lead: int) -> None:
+        disjoint = self.disjoint
+        for _, at, region in self.regions(canvas, out, lead):
+            if disjoint:
+                region[...] = cols[at]
+            else:
+                region += cols[at]
+
+
+_ALL = slice(None)
+
+
+def _batch_last(n: int, out: Sequence[int]) -> bool:
+    """Whether to copy and scatter windows with the batch axis last. numpy pays per row of a
+    strided copy or slice-add: with output rows under 16 long that dominates, and batch last
+    they are N (or N * out[-1]) long. LeNet's second convolution (rows of 10, N = 64) runs
+    ~1.7x faster so."""
+    return n >= 8 and bool(out) and out[-1] < 16
+
+
+def _is_batch_last(a: np.ndarray) -> bool:
+    """An (N, ...) array laid out as (..., N) in memory: Unfold's columns when _batch_last, and
+    the gradients computed from them. Convolve and Fold take the layout from the strides."""
+    return a.ndim > 1 and a.strides[0] == a.itemsize and np.moveaxis(a, 0, -1).flags.c_contiguous
+
+
+class _WindowOp(Op):
+    """An op placed by a :class:`Window`; it reads no values of its inputs in backward."""
+
+    __slots__ = ("window",)
+    reads_inputs = False
+    reads_output = False
+
+    def __init__(self, window: Window) -> None:
+        self.window = window
+
+    def describe(self) -> dict[str, Any]:
+        args = super().describe()
+        return {**args.pop("window")._asdict(), **args}  # kernel_size=..., not window=Window(...)
+
+
+class Unfold(_WindowOp):
+    """im2col: each window of x (N, C, *spatial) as a column, (N, C * prod(kernel), L)."""
+
+    __slots__ = ()
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        n, c = x.shape[:2]
+        rows = c * math.prod(self.window.kernel_size)
+        if _batch_last(n, self.window.out_shape(x.shape[2:])):
+            # Copied as (C, *kernel, *out, N), handed on as an (N, C * K, L) view
+            win = self.window.view(np.ascontiguousarray(np.moveaxis(x, 0, -1)), lead=1)
+            cols = np.empty(win.shape, dtype=x.dtype)
+            cols[...] = win
+            return np.moveaxis(cols, -1, 0).reshape(n, rows, -1)
+        win = self.window.view(x)
+        cols = np.empty(win.shape, dtype=x.dtype)  # laid out so that a column's rows are windows
+        cols[...] = win
+        return cols.reshape(n, rows, -1)
+
+    def backward(self, g, y, x):
+        return Fold(self.window, x.shape[2:])(g)
+
+
+class Fold(_WindowOp):
+    """col2im, the adjoint of unfold: columns (N, C * prod(kernel), L) summed onto (N, C, *size)."""
+
+    __slots__ = ("output_size",)
+
+    def __init__(self, window: Window, output_size: Sequence[int]) -> None:
+        super().__init__(window)
+        self.output_size = tuple(output_size)
+
+    def forward(self, cols: np.ndarray) -> np.ndarray:
+        kernel, n = self.window.kernel_size, cols.shape[0]
+        c = cols.shape[1] // math.prod(kernel)
+        cols = cols.reshape(n, c, *kernel, *self.window.out_shape(self.output_size))
+        return self.window.scatter(cols, self.output_size)
+
+    def backward(self, h, y, cols):
+        return Unfold(self.window)(h)
+
+
+def _mT(x: Any) -> Any:
+    """Swap the last two axes (arrays and Tensors)."""
+    return x.swapaxes(-1, -2)
+
+
+class Convolve(Op):
+    """The product of a convolution, on the columns that :class:`Unfold` made:
+    ``y[n, g] = w[g] @ cols[n, g] (+ b)`` per sample n and channel group g, shaped
+    (N, O, *out). Its backward is the two transposed products (the columns' gradient then
+    goes through Fold): written with operators, so gradients of any order follow."""
+
+    __slots__ = ("groups", "out_shape")
+    name = "conv"
+    reads_output = False
+
+    def __init__(self, groups: int, out_shape: Sequence[int]) -> None:
+        self.groups = groups
+        self.out_shape = tuple(out_shape)
+
+    def _split(self, cols: Any, w: Any) -> tuple[Any, Any]:
+        """Columns (N, G, C/G * K, L) and kernels (G, O/G, C/G * K), per group."""
+        n, groups = cols.shape[0], self.groups
+        return cols.reshape(n, groups, -1, cols.shape[-1]), w.reshape(
+            groups, w.shape[0] // groups, -1
+        )
+
+    def forward(self, cols: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+        n, o = cols.shape[0], w.shape[0]
+        cols4, kernels = self._split(cols, w)
+        if _is_batch_last(cols):  # one product per group over all samples, then (N, O, L)
+            y = kernels @ np.moveaxis(cols4, 0, -1).reshape(self.groups, -1, n * cols.shape[-1])
+            y = np.ascontiguousarray(np.moveaxis(y.reshape(o, -1, n), -1, 0))
+        else:
+            y = np.matmul(kernels, cols4)  # (N, G, O/G, L): already the output's layout
+        if b is not None:
+            y = y.reshape(n, o, -1)
+            y += b.reshape(-1, 1)
+        return y.reshape(n, o, *self.out_shape)
+
+    def backward(self, g, y, cols, w, *b):
+        need = self.needs_grad
+        cols4, kernels = self._split(cols, w)
+        if type(cols) is np.ndarray and _is_batch_last(cols):
+            n = cols.shape[0]
+            rows = np.moveaxis(cols4, 0, -1).reshape(self.groups, -1, n * cols.shape[-1])
+            g3 = np.moveaxis(g.reshape(n, w.shape[0], -1), 0, -1)  # (O, L, N)
+            g3 = np.ascontiguousarray(g3).reshape(kernels.shape[:2] + (-1,))
+            gcols = gw = None
+            if need[0]:  # handed on batch last, as the columns came
+                gcols = np.moveaxis((_mT(kernels) @ g3).reshape(cols.shape[1], -1, n), -1, 0)
+            if need[1]:
+                gw = _mT(rows @ _mT(g3)).reshape(w.shape)
+        else:
+            g4 = g.reshape(cols4.shape[:2] + (kernels.shape[1], -1))  # (N, G, O/G, L)
+            gcols = (_mT(kernels) @ g4).reshape(cols.shape) if need[0] else None
+            # (cols g^T)^T summed over samples: BLAS is up to 1.7x faster so than g cols^T
+            gw = _mT((cols4 @ _mT(g4)).sum(axis=0)).reshape(w.shape) if need[1] else None
+        if not b:
+            return gcols, gw
+        return gcols, gw, (g.sum(axis=(0, *range(2, g.ndim))) if need[2] else None)
 
 
 # ----------------------------------------------------------------------------- pooling
 
 
-class _PoolOp(Op):
-    __slots__ = ("kernel_size", "stride", "padding")
+class _Pooling(_WindowOp):
+    """Pooling ops and their adjoints: the window, what ties a forward to its adjoint (the max
+    pool's winning offsets, the average's scale), and the input's spatial size (adjoints)."""
 
-    def __init__(self, kernel_size: Pair, stride: Pair, padding: Pair) -> None:
-        self.kernel_size = kernel_size
-        self.stride = stride
-        self.padding = padding
+    __slots__ = ("_memo", "_size")
 
-
-def _pool_args(fn: str, x: Any, kernel_size: IntPair, stride: Any, padding: IntPair):
-    k = _pair(kernel_size, "kernel_size", fn, 1)
-    s = k if stride is None else _pair(stride, "stride", fn, 1)
-    p = _pair(padding, "padding", fn, 0)
-    _check_nchw(fn, x)
-    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
-        raise ValueError(f"{fn}: padding {p} must be at most half the kernel size {k}")
-    h, w = _shape(x)[2:]
-    if h + 2 * p[0] < k[0] or w + 2 * p[1] < k[1]:
-        raise ValueError(
-            f"{fn}: kernel {k} is larger than the padded input {h + 2 * p[0]}x{w + 2 * p[1]} "
-            f"(input shape {_shape(x)}, padding {p})"
-        )
-    return k, s, p
+    def __init__(self, window: Window, memo: Any = None, size: Sequence[int] = ()) -> None:
+        super().__init__(window)
+        self._memo = memo
+        self._size = tuple(size)
 
 
-class MaxPool2d(_PoolOp):
-    """The maximum of each window, gathered at the positions its first forward found."""
-
-    __slots__ = ("_index",)
-    name = "max_pool2d"
-
-    def __init__(self, kernel_size: Pair, stride: Pair, padding: Pair, index=None) -> None:
-        super().__init__(kernel_size, stride, padding)
-        self._index = index  # flat positions in x of each window's maximum, (N, C, Ho, Wo)
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        if self._index is not None:  # as the backward of the scatter: gather the same positions
-            return x.reshape(-1)[self._index]
-        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-        fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-        win = _windows(x, self.kernel_size, self.stride, self.padding, fill)
-        n, c, ho, wo = win.shape[:4]
-        # A running maximum over the kernel offsets: kh * kw whole-array steps, no copy of the
-        # windows. The strict '>' keeps the first maximum, as argmax does.
-        y = win[..., 0, 0].copy()
-        arg = np.zeros(y.shape, dtype=np.intp)
-        for k in range(1, kh * kw):
-            v = win[..., k // kw, k % kw]
-            np.putmask(arg, (v > y) | np.isnan(v), k)  # NaN wins, as in PyTorch
-            np.maximum(y, v, out=y)
-        # Window offset -> row and column in x. Clipping only matters for an all -inf window
-        # that reaches into the padding (any position in it holds the maximum then).
-        h, w = x.shape[2:]
-        rows, cols = np.divmod(arg, kw)
-        rows += (np.arange(ho) * sh - ph)[:, None]
-        cols += np.arange(wo) * sw - pw
-        if ph or pw:
-            np.clip(rows, 0, h - 1, out=rows)
-            np.clip(cols, 0, w - 1, out=cols)
-        rows *= w
-        rows += cols
-        rows += np.arange(n * c).reshape(n, c, 1, 1) * (h * w)
-        self._index = rows
-        return y
-
-    def backward(self, g, y, x):
-        return MaxPool2dBackward(self.kernel_size, self.stride, self.padding, self._index, x.shape)(
-            g
-        )
-
-
-class MaxPool2dBackward(_PoolOp):
-    """Scatter each window's gradient to the position of its maximum (adding where windows meet)."""
-
-    __slots__ = ("_index", "_x_shape")
-    name = "max_pool2d_backward"
-
-    def __init__(self, kernel_size: Pair, stride: Pair, padding: Pair, index, shape) -> None:
-        super().__init__(kernel_size, stride, padding)
-        self._index = index
-        self._x_shape = tuple(shape)
-
-    def forward(self, g: np.ndarray) -> np.ndarray:
-        size = int(np.prod(self._x_shape))
-        if self.stride[0] >= self.kernel_size[0] and self.stride[1] >= self.kernel_size[1]:
-            out = np.zeros(size, dtype=g.dtype)  # windows do not overlap: positions are distinct
-            out[self._index.reshape(-1)] = g.reshape(-1)
-        else:
-            out = np.bincount(self._index.reshape(-1), weights=g.reshape(-1), minlength=size)
-            out = out.astype(g.dtype, copy=False)
-        return out.reshape(self._x_shape)
-
-    def backward(self, h, y, g):
-        return MaxPool2d(self.kernel_size, self.stride, self.padding, self._index)(h)
-
-
-def max_pool2d(
-    x: Any, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0
-) -> Any:
-    """Maximum over ``kernel_size`` windows of ``x`` (N, C, H, W); stride defaults to the kernel.
-
-    Padding (at most half the kernel) never wins the maximum. The gradient goes to the
-    first maximal position of each window.
-
-    Example
-    -------
-    >>> import numpy as np
-    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> max_pool2d(x, 2)[0, 0].tolist()
-    [[5.0, 7.0], [13.0, 15.0]]
-    """
-    k, s, p = _pool_args("max_pool2d", x, kernel_size, stride, padding)
-    return MaxPool2d(k, s, p)(x)
-
-
-class AvgPool2d(_PoolOp):
-    """The mean of each window, padding counted as zeros (PyTorch's ``count_include_pad``)."""
+class MaxPool(_Pooling):
+    """The maximum of each window. Its gradient goes to the first maximal position in scan
+    order, or to the last NaN when the window holds NaN, as PyTorch. ``_memo``: which kernel
+    offset holds each window's maximum (N, C, *out), found by the first forward."""
 
     __slots__ = ()
-    name = "avg_pool2d"
+    name = "max_pool"
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        kh, kw = self.kernel_size
-        win = _windows(x, self.kernel_size, self.stride, self.padding)
-        # A running sum over kernel offsets: summing the strided view is ~20x slower.
-        y = win[..., 0, 0].astype(np.result_type(x.dtype, 1.0))
-        for k in range(1, kh * kw):
-            y += win[..., k // kw, k % kw]
-        y *= 1.0 / (kh * kw)
+        fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        win = self.window.view(x, fill)
+        offsets = self.window.offsets()
+        if self._memo is not None:  # as the backward of the scatter: gather at the same offsets
+            y = np.empty(win[offsets[0]].shape, dtype=x.dtype)
+            for k, at in enumerate(offsets):
+                np.copyto(y, win[at], where=self._memo == k)
+            return y
+        y = win[offsets[0]].copy()
+        arg = np.zeros(y.shape, dtype=np.uint8 if len(offsets) <= 256 else np.intp)
+        for k, at in enumerate(offsets[1:], 1):
+            v = win[at]
+            # The last offset that beats the running maximum holds the first maximum: the
+            # largest k * (v > maximum so far). (A masked write, np.putmask, is ~4x slower.)
+            np.maximum(arg, np.greater(v, y) * arg.dtype.type(k), out=arg)
+            np.maximum(y, v, out=y)
+        nan = np.isnan(y) if y.dtype.kind == "f" else None
+        if nan is not None and nan.any():
+            for k, at in enumerate(offsets):
+                np.putmask(arg, nan & np.isnan(win[at]), k)
+        self._memo = arg
         return y
 
     def backward(self, g, y, x):
-        return AvgPool2dBackward(self.kernel_size, self.stride, self.padding, x.shape[2:])(g)
+        return MaxPoolBackward(self.window, self._memo, x.shape[2:])(g)
 
 
-class AvgPool2dBackward(_PoolOp):
-    """Spread each window's gradient evenly over the window (the adjoint of ``avg_pool2d``)."""
+class MaxPoolBackward(_Pooling):
+    """Each window's gradient to the position of its maximum (adding where windows overlap)."""
 
-    __slots__ = ("_hw",)
-    name = "avg_pool2d_backward"
-
-    def __init__(self, kernel_size: Pair, stride: Pair, padding: Pair, hw: Pair) -> None:
-        super().__init__(kernel_size, stride, padding)
-        self._hw = (int(hw[0]), int(hw[1]))
+    __slots__ = ()
+    name = "max_pool_backward"
 
     def forward(self, g: np.ndarray) -> np.ndarray:
-        kh, kw = self.kernel_size
-        share = g * (1.0 / (kh * kw))
-        cols = np.broadcast_to(share[..., None, None], (*g.shape, kh, kw))
-        return _col2im(cols, self._hw, self.stride, self.padding)
+        canvas = self.window.canvas(g.shape[:2], self._size, g.dtype)
+        disjoint = self.window.disjoint
+        for k, _, region in self.window.regions(canvas, g.shape[2:]):
+            if disjoint:  # written in place: no temporary, no read of the canvas
+                np.multiply(g, self._memo == k, out=region)
+            else:
+                region += g * (self._memo == k)
+        return np.ascontiguousarray(self.window.crop(canvas, self._size))
 
     def backward(self, h, y, g):
-        return AvgPool2d(self.kernel_size, self.stride, self.padding)(h)
+        return MaxPool(self.window, self._memo)(h)
 
 
-def avg_pool2d(
-    x: Any, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0
-) -> Any:
-    """Mean over ``kernel_size`` windows of ``x`` (N, C, H, W); ``stride`` defaults to the kernel.
+class AvgPool(_Pooling):
+    """The mean of each window: its sum times ``_memo``, 1 / the count of each window (a
+    number, or an array over the output's spatial axes when counts differ)."""
 
-    Zero padding counts in the mean (PyTorch's default ``count_include_pad=True``).
+    __slots__ = ()
+    name = "avg_pool"
 
-    Example
-    -------
-    >>> import numpy as np
-    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> avg_pool2d(x, 2)[0, 0].tolist()
-    [[2.5, 4.5], [10.5, 12.5]]
-    """
-    k, s, p = _pool_args("avg_pool2d", x, kernel_size, stride, padding)
-    return AvgPool2d(k, s, p)(x)
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        win = self.window.view(x)
+        offsets = self.window.offsets()
+        # A running sum over kernel offsets: summing the strided view is ~20x slower.
+        y = win[offsets[0]].astype(np.result_type(x.dtype, 1.0))
+        for at in offsets[1:]:
+            y += win[at]
+        y *= _in_dtype(self._memo, y.dtype)
+        return y
+
+    def backward(self, g, y, x):
+        return AvgPoolBackward(self.window, self._memo, x.shape[2:])(g)
+
+
+class AvgPoolBackward(_Pooling):
+    """Spread each window's gradient evenly over the window (the adjoint of average pooling)."""
+
+    __slots__ = ()
+    name = "avg_pool_backward"
+
+    def forward(self, g: np.ndarray) -> np.ndarray:
+        share = g * _in_dtype(self._memo, g.dtype)
+        n, c, *out = share.shape
+        kernel = self.window.kernel_size
+        cols = share.reshape(n, c, *(1,) * len(kernel), *out)
+        return self.window.scatter(np.broadcast_to(cols, (n, c, *kernel, *out)), self._size)
+
+    def backward(self, h, y, g):
+        return AvgPool(self.window, self._memo)(h)
+
+
+def _in_dtype(scale: float | np.ndarray, dtype: np.dtype) -> Any:
+    """The pooling scale in the data's precision (a float64 array would promote float32)."""
+    return scale if isinstance(scale, float) else scale.astype(dtype, copy=False)
