@@ -21,6 +21,7 @@ from hypothesis.extra import numpy as hnp
 
 import autograd_lite as ag
 from autograd_lite.nn import functional as F
+from autograd_lite.ops import activations, losses
 from autograd_lite.testing import strategies as ags
 
 Shape = tuple[int, ...]
@@ -276,6 +277,67 @@ def bce_example(draw: Any) -> Example:
     return (x,), kw
 
 
+def bce_probabilities_reference(
+    x: np.ndarray, target: np.ndarray, reduction: str = "mean", weight: Any = None
+) -> np.ndarray:
+    """PyTorch's binary_cross_entropy: each log clamped at -100 (not reached by the examples)."""
+    per = -(target * np.maximum(np.log(x), -100) + (1 - target) * np.maximum(np.log(1 - x), -100))
+    per = per if weight is None else weight * per
+    if reduction == "none":
+        return per
+    return per.mean() if reduction == "mean" else per.sum()
+
+
+@st.composite
+def bce_probabilities_example(draw: Any) -> Example:
+    (x,), kw = draw(bce_example())
+    kw.pop("pos_weight", None)
+    return (np.asarray(1 / (1 + np.exp(-x))),), kw  # probabilities in [0.047, 0.953]
+
+
+def target_as_input(examples: st.SearchStrategy[Example], domain: ags.Domain | None = None) -> Any:
+    """The examples with their target moved from the kwargs to a second (differentiable) input,
+    redrawn from ``domain`` if given (targets that finite differences may step across)."""
+
+    @st.composite
+    def moved(draw: Any) -> Example:
+        (x,), kw = draw(examples)
+        kw = dict(kw)
+        target = kw.pop("target")
+        if domain is not None:
+            target = draw(ags.arrays(target.shape, domain=domain))
+        return (x, target), kw
+
+    return moved()
+
+
+# --------------------------------------------------------------------------- activations
+
+
+def softplus_reference(x: np.ndarray, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:
+    return np.where(beta * x > threshold, x, np.log1p(np.exp(beta * x)) / beta)
+
+
+def elu_reference(x: np.ndarray, alpha: float = 1.0, scale: float = 1.0) -> np.ndarray:
+    return scale * np.where(x > 0, x, alpha * (np.exp(x) - 1))
+
+
+def softplus_kwargs(shapes: tuple[Shape, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    # the kinks beta x = threshold sit at 0.5 and -2, which SOFTPLUS keeps away from
+    options = [(1.0, 20.0), (2.0, 1.0), (-1.0, 2.0)]
+    return st.sampled_from(options).map(lambda o: {"beta": o[0], "threshold": o[1]})
+
+
+def hardtanh_kwargs(shapes: tuple[Shape, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    bounds = st.sampled_from([(-1.0, 1.0), (0.0, 2.0), (-2.5, 0.5)])
+    return bounds.map(lambda b: {"min_val": b[0], "max_val": b[1]})
+
+
+SOFTPLUS = ags.away_from([-2.0, 0.5])
+HARDTANH = ags.away_from([-2.5, -1.0, 0.0, 0.5, 1.0, 2.0])
+BCE_TARGET = ags.interval(0.0, 1.0, margin=0.01)
+
+
 # --------------------------------------------------------------------------- nn.functional
 
 
@@ -487,6 +549,58 @@ REGISTRY: list[OpCase] = [
         ag.sigmoid_binary_cross_entropy,
         bce_reference,
         bce_example(),
+    ),
+    OpCase(
+        "softmax_cross_entropy-target",
+        ag.softmax_cross_entropy,
+        cross_entropy_reference,
+        target_as_input(cross_entropy_example(probabilities=True)),
+    ),
+    OpCase(
+        "sigmoid_binary_cross_entropy-target",
+        ag.sigmoid_binary_cross_entropy,
+        bce_reference,
+        target_as_input(bce_example(), BCE_TARGET),
+    ),
+    OpCase(
+        "binary_cross_entropy",
+        losses.binary_cross_entropy,
+        bce_probabilities_reference,
+        bce_probabilities_example(),
+    ),
+    OpCase(
+        "binary_cross_entropy-target",
+        losses.binary_cross_entropy,
+        bce_probabilities_reference,
+        target_as_input(bce_probabilities_example(), BCE_TARGET),
+    ),
+    # activations with an op of their own (autograd_lite/ops/activations.py)
+    OpCase(
+        "softplus",
+        activations.softplus,
+        softplus_reference,
+        with_kwargs(one(SOFTPLUS), softplus_kwargs),
+    ),
+    OpCase(
+        "elu",
+        activations.elu,
+        elu_reference,
+        with_kwargs(
+            one(KINK0), lambda _: st.fixed_dictionaries({"alpha": st.sampled_from([1.0, 0.5, 2.0])})
+        ),
+    ),
+    OpCase(
+        "selu",
+        activations.selu,
+        lambda x: elu_reference(x, activations.SELU_ALPHA, activations.SELU_SCALE),
+        with_kwargs(one(KINK0)),
+    ),
+    OpCase("silu", activations.silu, lambda x: x / (1 + np.exp(-x)), with_kwargs(one(R))),
+    OpCase(
+        "hardtanh",
+        activations.hardtanh,
+        lambda x, min_val, max_val: np.clip(x, min_val, max_val),
+        with_kwargs(one(HARDTANH), hardtanh_kwargs),
     ),
     # nn.functional's convolution and pooling ops
     OpCase("conv2d", F.conv2d, conv2d_reference, conv2d_example()),

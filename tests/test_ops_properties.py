@@ -25,7 +25,9 @@ CONTRACT_OPS = {
     *"softmax log_softmax reshape transpose expand_dims squeeze broadcast_to".split(),
     *"concatenate stack getitem softmax_cross_entropy sigmoid_binary_cross_entropy".split(),
 }
-NN_OPS = {"conv2d", "max_pool2d", "avg_pool2d"}  # nn.functional's dedicated ops
+# nn.functional's dedicated ops
+NN_OPS = {"conv2d", "max_pool2d", "avg_pool2d", "binary_cross_entropy"}
+NN_OPS |= {*"elu selu silu softplus hardtanh".split()}  # autograd_lite/ops/activations.py
 
 SEEDS = st.integers(0, 2**32 - 1)
 
