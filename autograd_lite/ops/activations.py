@@ -56,8 +56,11 @@ class Softplus(Op):
         return np.where(bx > self.threshold, x, y)
 
     def backward(self, g, y, x):
+        # sigmoid sees only beta x < threshold, so that the second derivative at the threshold
+        # is 0, as PyTorch's
         bx = x * self.beta
-        return g * where(bx > self.threshold, 1.0, sigmoid(bx))
+        inside = sigmoid(where(bx < self.threshold, bx, self.threshold))
+        return g * where(bx > self.threshold, 1.0, inside)
 
 
 class Elu(Op):
@@ -83,9 +86,10 @@ class Elu(Op):
 
     def backward(self, g, y, x):
         # The slope at x <= 0 is scale * alpha * exp(x), from exp itself: y + scale * alpha is
-        # the same number but loses its relative accuracy to cancellation for x << 0.
-        pos = x > 0
-        return g * where(pos, self.scale, (self.scale * self.alpha) * exp(where(pos, 0.0, x)))
+        # the same number but loses its relative accuracy to cancellation for x << 0. exp sees
+        # only x < 0, so that the second derivative at 0 is 0, as PyTorch's.
+        neg = (self.scale * self.alpha) * exp(where(x < 0, x, 0.0))
+        return g * where(x > 0, self.scale, neg)
 
 
 class Selu(Elu):

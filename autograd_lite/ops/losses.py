@@ -420,6 +420,9 @@ class SigmoidBinaryCrossEntropy(_ElementwiseLoss):
         return (dx, dt) if t else dx
 
 
+_BCE_EPSILON = float(np.float32(1e-12))  # PyTorch's, a C++ float: 9.99999996e-13
+
+
 class BinaryCrossEntropy(_ElementwiseLoss):
     """Binary cross-entropy of probabilities, as PyTorch: each log clamped at -100 (a finite loss
     at 0 and 1), the input gradient ``(x - t) / max(x (1 - x), 1e-12)`` and the target
@@ -440,7 +443,7 @@ class BinaryCrossEntropy(_ElementwiseLoss):
         scale = self._upstream(g, x)
         dx = dt = None
         if self.needs_grad[0]:
-            dx = (x - target) / maximum(x * (1 - x), 1e-12) * scale
+            dx = (x - target) / maximum(x * (1 - x), _BCE_EPSILON) * scale
         if t and self.needs_grad[1]:
             with np.errstate(divide="ignore"):  # infinite at 0 and 1, as PyTorch's -logit(x)
                 dt = (log(1 - x) - log(x)) * scale
@@ -545,7 +548,6 @@ def _broadcasting(
             raise ValueError
     except ValueError:
         raise ValueError(
-            f"{op}: {name} of shape {w.shape} does not broadcast to the {what} shape "
-            f"{logits.shape}"
+            f"{op}: {name} of shape {w.shape} does not broadcast to the {what} shape {logits.shape}"
         ) from None
     return w
