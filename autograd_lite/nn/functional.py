@@ -524,6 +524,14 @@ def _same_shape(fn: str, input: Any, target: Any) -> None:  # noqa: A002
         )
 
 
+def _same_ndim(fn: str, **inputs: Any) -> None:
+    """PyTorch's rule for the margin losses: equal numbers of dimensions (then broadcasting)."""
+    shapes = {name: _shape(x) for name, x in inputs.items()}
+    if len({len(s) for s in shapes.values()}) != 1:
+        listed = ", ".join(f"{name} {s}" for name, s in shapes.items())
+        raise ValueError(f"{fn}: the inputs must have the same number of dimensions, got {listed}")
+
+
 def _reduce(losses: Any, reduction: str) -> Any:
     """The elementwise losses, their sum or their mean (``reduction`` already checked)."""
     if reduction == "none":
@@ -860,12 +868,7 @@ def margin_ranking_loss(
     """
     fn = "margin_ranking_loss"
     _check_reduction(fn, reduction)
-    shapes = [_shape(input1), _shape(input2), _shape(target)]
-    if len({len(s) for s in shapes}) != 1:
-        raise ValueError(
-            f"{fn}: input1, input2 and target must have the same number of dimensions, got "
-            f"shapes {shapes[0]}, {shapes[1]} and {shapes[2]}"
-        )
+    _same_ndim(fn, input1=input1, input2=input2, target=target)
     losses = clip(-_operand(target) * (_operand(input1) - input2) + margin, min=0.0)
     return _reduce(losses, reduction)
 
@@ -895,12 +898,7 @@ def triplet_margin_loss(
     fn = "triplet_margin_loss"
     _check_reduction(fn, reduction)
     _real(fn, "margin", margin, 0.0, strict=True)
-    shapes = [_shape(anchor), _shape(positive), _shape(negative)]
-    if len({len(s) for s in shapes}) != 1:
-        raise ValueError(
-            f"{fn}: anchor, positive and negative must have the same number of dimensions, got "
-            f"shapes {shapes[0]}, {shapes[1]} and {shapes[2]}"
-        )
+    _same_ndim(fn, anchor=anchor, positive=positive, negative=negative)
     a, pos, neg = _operand(anchor), _operand(positive), _operand(negative)
     d_neg = _distance(fn, a, neg, p, eps, False)
     if swap:
