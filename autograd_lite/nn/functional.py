@@ -280,6 +280,12 @@ def _update_running(buffer: Any, stat: np.ndarray, momentum: float) -> None:
         buffer.mark_modified()
 
 
+def _batch_mean(stat: np.ndarray, channels: int) -> np.ndarray:
+    """Per-channel statistics (N or 1, C, 1...) averaged over the batch: shape (C,)."""
+    rows = stat.reshape(-1, channels)
+    return rows[0] if len(rows) == 1 else np.add.reduce(rows, axis=0) / len(rows)
+
+
 def _channel_norm(
     fn: str,
     x: Any,
@@ -298,8 +304,8 @@ def _channel_norm(
     if len(shape) < 2:
         raise ValueError(f"{fn}: expected input (N, C, ...) of at least 2 dimensions, got {shape}")
     c = shape[1]
-    _check_shapes(fn, (c,), running_mean=running_mean, running_var=running_var)
-    _check_shapes(fn, (c,), weight=weight, bias=bias)
+    _check_shapes(fn, (c,), running_mean=running_mean, running_var=running_var, weight=weight,
+                  bias=bias)  # fmt: skip
     for name, buf in (("running_mean", running_mean), ("running_var", running_var)):
         if buf is not None and not isinstance(buf, (np.ndarray, Tensor)):
             raise TypeError(f"{fn}: {name} must be an array (updated in place), got {buf!r}")
@@ -312,9 +318,9 @@ def _channel_norm(
                 f"statistics, got input shape {shape}"
             )
         y, mean, var = _normalize(x, axes, eps)
-        _update_running(running_mean, value(mean).reshape(-1, c).mean(axis=0), momentum)
-        unbiased = value(var).reshape(-1, c).mean(axis=0) * (n / (n - 1))
-        _update_running(running_var, unbiased, momentum)
+        if running_mean is not None or running_var is not None:
+            _update_running(running_mean, _batch_mean(value(mean), c), momentum)
+            _update_running(running_var, _batch_mean(value(var), c) * (n / (n - 1)), momentum)
     else:
         if running_mean is None or running_var is None:
             raise ValueError(
@@ -409,9 +415,9 @@ def _normalized_shape(fn: str, normalized_shape: Any) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
-def _trailing_axes(fn: str, x: Any, normalized_shape: Any, **params: Any) -> tuple[int, ...]:
-    """The axes of ``normalized_shape`` at the end of x's shape, with weight/bias checked."""
-    shape = _normalized_shape(fn, normalized_shape)
+def _trailing_axes(fn: str, x: Any, shape: tuple[int, ...], **params: Any) -> tuple[int, ...]:
+    """The axes of ``shape`` (a checked normalized_shape) at the end of x's shape, with the
+    weight and bias checked."""
     k = len(shape)
     if len(_shape(x)) < k or tuple(_shape(x)[-k:]) != shape:
         raise ValueError(
@@ -437,11 +443,12 @@ def layer_norm(
     >>> layer_norm(np.array([[1.0, 2.0, 3.0, 4.0]]), 4).round(3).tolist()
     [[-1.342, -0.447, 0.447, 1.342]]
     """
-    return _layer_norm("layer_norm", input, normalized_shape, weight, bias, eps)
+    shape = _normalized_shape("layer_norm", normalized_shape)
+    return _layer_norm("layer_norm", input, shape, weight, bias, eps)
 
 
-def _layer_norm(fn: str, x: Any, normalized_shape: Any, weight: Any, bias: Any, eps: float):
-    axes = _trailing_axes(fn, x, normalized_shape, weight=weight, bias=bias)
+def _layer_norm(fn: str, x: Any, shape: tuple[int, ...], weight: Any, bias: Any, eps: float):
+    axes = _trailing_axes(fn, x, shape, weight=weight, bias=bias)
     return _affine(_normalize(x, axes, eps)[0], weight, bias)
 
 
@@ -501,11 +508,12 @@ def rms_norm(
     >>> rms_norm(np.array([[3.0, 4.0]]), 2, eps=0.0).round(4).tolist()
     [[0.8485, 1.1314]]
     """
-    return _rms_norm("rms_norm", input, normalized_shape, weight, eps)
+    shape = _normalized_shape("rms_norm", normalized_shape)
+    return _rms_norm("rms_norm", input, shape, weight, eps)
 
 
-def _rms_norm(fn: str, x: Any, normalized_shape: Any, weight: Any, eps: float | None) -> Any:
-    axes = _trailing_axes(fn, x, normalized_shape, weight=weight)
+def _rms_norm(fn: str, x: Any, shape: tuple[int, ...], weight: Any, eps: float | None) -> Any:
+    axes = _trailing_axes(fn, x, shape, weight=weight)
     if eps is None:
         eps = float(np.finfo(np.result_type(np.asarray(value(x)).dtype, np.float16)).eps)
     x = _operand(x)

@@ -30,14 +30,15 @@ def _check_reduction(op: str, reduction: str, allowed: tuple[str, ...] = _REDUCT
         raise ValueError(f"{op}: reduction must be one of {allowed}, got {reduction!r}")
 
 
-def _differentiable(target: Any) -> bool:
-    return isinstance(target, Tensor) and target.requires_grad
+def _differentiable(target: Any) -> Tensor | None:
+    """The target if it is a Tensor that requires grad (the op's second input), else None."""
+    return target if isinstance(target, Tensor) and target.requires_grad else None
 
 
-def _apply(op: Op, logits: Any, xv: np.ndarray, target: Any) -> Any:
-    """Run a fused loss on the logits, with the target as a second input when it requires grad."""
+def _apply(op: Op, logits: Any, xv: np.ndarray, target: Tensor | None) -> Any:
+    """Run a fused loss on the logits, and on the target if it is a differentiable one."""
     x = logits if isinstance(logits, Tensor) else xv
-    return apply_binary(op, x, target) if _differentiable(target) else apply_unary(op, x)
+    return apply_unary(op, x) if target is None else apply_binary(op, x, target)
 
 
 def _cast(a: Any, dtype: np.dtype) -> Any:
@@ -221,10 +222,9 @@ class SoftmaxCrossEntropy(Op):
         else:
             scale = g / (self._denominator or 1.0) if self.reduction == "mean" else g
         x2 = self._rows(x)
-        shape, dtype = value(x).shape, value(x).dtype
+        xv = value(x)
         # Under create_graph the softmax must be a differentiable function of x.
-        first_order = isinstance(x2, np.ndarray)
-        p, hit, logp = self.saved if first_order else (softmax(x2), None, None)
+        p, hit, logp = self.saved if isinstance(x2, np.ndarray) else (softmax(x2), None, None)
         dx = dt = None
         if self.needs_grad[0] and hit is not None:  # the textbook case: p - onehot, on a copy
             dx = p.copy()
@@ -232,14 +232,15 @@ class SoftmaxCrossEntropy(Op):
             dx *= scale
         elif self.needs_grad[0]:
             rows, classes = x2.shape
-            q = self._target(dtype, rows, classes, *probs)
+            q = self._target(xv.dtype, rows, classes, *probs)
             dx = (p - q if self._plain else p * q.sum(axis=1, keepdims=True) - q) * scale
         if probs and self.needs_grad[1]:  # d/dq of -sum q log p, through the smoothing and weight
             if logp is None:
                 logp = log_softmax(x2, axis=1)
             w, eps = self._weight, self.label_smoothing
-            dt = self._unrows(logp * (eps - 1.0 if w is None else (eps - 1.0) * w) * scale, shape)
-        dx = dx if dx is None else self._unrows(dx, shape)
+            factor = eps - 1.0 if w is None else (eps - 1.0) * w
+            dt = self._unrows(logp * factor * scale, xv.shape)
+        dx = dx if dx is None else self._unrows(dx, xv.shape)
         return (dx, dt) if probs else dx
 
 
@@ -293,6 +294,7 @@ def softmax_cross_entropy(
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing}")
     w = None if weight is None else _class_weight(op, weight, classes, xv.dtype)
     t = np.array(value(target))  # a copy: later changes must not move the gradient
+    differentiable = None  # the target as the op's second input, when it requires grad
     batch = xv.shape[: axis % xv.ndim] + xv.shape[axis % xv.ndim + 1 :]
     labels = probs = None
     if t.dtype.kind in "iu":
@@ -323,7 +325,8 @@ def softmax_cross_entropy(
             raise ValueError(f"{op}: probability targets must be non-negative, got min {t.min()}")
         if ignore_index is not None:
             raise ValueError(f"{op}: ignore_index applies to class-index targets only")
-        probs = None if _differentiable(target) else t  # else the op's second input
+        differentiable = _differentiable(target)
+        probs = t if differentiable is None else None
     else:
         raise TypeError(
             f"{op}: target must be integer class indices or floating probabilities, "
@@ -332,7 +335,7 @@ def softmax_cross_entropy(
     fused = SoftmaxCrossEntropy(
         labels, probs, axis, reduction, float(label_smoothing), w, ignore_index
     )
-    return _apply(fused, logits, xv, target)
+    return _apply(fused, logits, xv, differentiable)
 
 
 class _ElementwiseLoss(Op):
@@ -343,6 +346,7 @@ class _ElementwiseLoss(Op):
     reads_output = False
 
     def __init__(self, target: np.ndarray | None, reduction: str, weight: np.ndarray | None):
+        # ``target``: a constant in the input's dtype, or None when it is the second input
         self._target = target
         self.reduction = reduction
         self._weight = weight
@@ -352,10 +356,6 @@ class _ElementwiseLoss(Op):
         if self._weight is not None:
             args["weight"] = "given"
         return args
-
-    def _target_as(self, x: Any, t: Any = None) -> Any:
-        """The target (the input ``t``, else the constant) in the dtype of ``x``."""
-        return _cast(self._target if t is None else t, value(x).dtype)
 
     def _finish(self, per_element: np.ndarray, size: int) -> np.ndarray:
         """Forward: weight each element's loss, then reduce."""
@@ -397,7 +397,8 @@ class SigmoidBinaryCrossEntropy(_ElementwiseLoss):
         return args
 
     def forward(self, x, t=None):
-        t, pw = self._target_as(x, t), self._pos_weight
+        t = self._target if t is None else t.astype(x.dtype, copy=False)
+        pw = self._pos_weight
         # loss = (1 - t) x + w softplus(-x) with w = 1 + (pw - 1) t, written per sign of x as a
         # sum of non-negative terms, so nothing cancels for large |x| and t near 0 or 1.
         pos = 1 - t
@@ -409,7 +410,8 @@ class SigmoidBinaryCrossEntropy(_ElementwiseLoss):
         )
 
     def backward(self, g, y, x, *t):
-        target, pw = self._target_as(x, *t), self._pos_weight
+        target = _cast(t[0], value(x).dtype) if t else self._target
+        pw = self._pos_weight
         scale = self._upstream(g, x)
         dx = dt = None
         if self.needs_grad[0]:
@@ -432,14 +434,14 @@ class BinaryCrossEntropy(_ElementwiseLoss):
     name = "binary_cross_entropy"
 
     def forward(self, x, t=None):
-        t = self._target_as(x, t)
+        t = self._target if t is None else t.astype(x.dtype, copy=False)
         with np.errstate(divide="ignore"):
             log_x = np.maximum(np.log(x), -100.0)
             log_1mx = np.maximum(np.log1p(-x), -100.0)
         return self._finish((t - 1) * log_1mx - t * log_x, x.size)
 
     def backward(self, g, y, x, *t):
-        target = self._target_as(x, *t)
+        target = _cast(t[0], value(x).dtype) if t else self._target
         scale = self._upstream(g, x)
         dx = dt = None
         if self.needs_grad[0]:
@@ -451,8 +453,8 @@ class BinaryCrossEntropy(_ElementwiseLoss):
 
 
 def _binary_target(op: str, target: Any, x: np.ndarray, what: str) -> np.ndarray:
-    """A binary cross-entropy target: numeric, of the input's shape, in [0, 1]; a copy, so that
-    later changes must not move the gradient."""
+    """A binary cross-entropy target: numeric, of the input's shape, in [0, 1]; a copy in the
+    input's dtype, so that later changes cannot move the gradient."""
     t = np.array(value(target))
     if t.dtype.kind not in "fiub":
         raise TypeError(f"{op}: target must be numeric, got dtype {t.dtype}")
@@ -460,7 +462,7 @@ def _binary_target(op: str, target: Any, x: np.ndarray, what: str) -> np.ndarray
         raise ValueError(f"{op}: target shape {t.shape} must equal the {what} shape {x.shape}")
     if t.size and (t.min() < 0 or t.max() > 1):
         raise ValueError(f"{op}: targets must be in [0, 1], got values in [{t.min()}, {t.max()}]")
-    return t
+    return t.astype(x.dtype, copy=False)
 
 
 def sigmoid_binary_cross_entropy(
@@ -495,8 +497,9 @@ def sigmoid_binary_cross_entropy(
         _broadcasting(op, name, v, xv)
         for name, v in (("pos_weight", pos_weight), ("weight", weight))
     )
-    fused = SigmoidBinaryCrossEntropy(None if _differentiable(target) else t, reduction, pw, w)
-    return _apply(fused, logits, xv, target)
+    differentiable = _differentiable(target)
+    fused = SigmoidBinaryCrossEntropy(t if differentiable is None else None, reduction, pw, w)
+    return _apply(fused, logits, xv, differentiable)
 
 
 def binary_cross_entropy(
@@ -532,8 +535,9 @@ def binary_cross_entropy(
         )
     t = _binary_target(op, target, xv, "input's")
     w = _broadcasting(op, "weight", weight, xv, "input's")
-    fused = BinaryCrossEntropy(None if _differentiable(target) else t, reduction, w)
-    return _apply(fused, input, xv, target)
+    differentiable = _differentiable(target)
+    fused = BinaryCrossEntropy(t if differentiable is None else None, reduction, w)
+    return _apply(fused, input, xv, differentiable)
 
 
 def _broadcasting(
