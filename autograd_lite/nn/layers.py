@@ -314,21 +314,45 @@ class Dropout2d(Dropout):
 
 
 class SiLU(Module):
-    """``x * sigmoid(x)`` (SiLU, or swish); see ``F.silu``."""
+    """``x * sigmoid(x)`` (SiLU, or swish); see ``F.silu``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.SiLU()(np.array([0.0, 1000.0])).tolist()
+    [0.0, 1000.0]
+    """
 
     def forward(self, x: Any) -> Any:
         return F.silu(x)
 
 
 class Mish(Module):
-    """``x * tanh(softplus(x))``; see ``F.mish``."""
+    """``x * tanh(softplus(x))``; see ``F.mish``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.Mish()(np.array([-1000.0, 1.0])).round(4).tolist()
+    [-0.0, 0.8651]
+    """
 
     def forward(self, x: Any) -> Any:
         return F.mish(x)
 
 
 class SELU(Module):
-    """``scale * elu(x, alpha)`` with the self-normalising constants; see ``F.selu``."""
+    """``scale * elu(x, alpha)`` with the self-normalising constants; see ``F.selu``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.SELU()(np.array([-1000.0, 1.0])).round(4).tolist()
+    [-1.7581, 1.0507]
+    """
 
     def forward(self, x: Any) -> Any:
         return F.selu(x)
@@ -409,7 +433,15 @@ class Hardtanh(Module):
 
 
 class ReLU6(Hardtanh):
-    """``min(max(x, 0), 6)``: ``Hardtanh(0, 6)``, as PyTorch."""
+    """``min(max(x, 0), 6)``: ``Hardtanh(0, 6)``, as PyTorch.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.ReLU6()(np.array([-1.0, 3.0, 9.0])).tolist()
+    [0.0, 3.0, 6.0]
+    """
 
     def __init__(self) -> None:
         super().__init__(0.0, 6.0)
