@@ -559,6 +559,30 @@ CASES: list[Case] = [
     ),
     Case("stack nothing", lambda e: ag.stack([]), ValueError, r"stack: need at least one tensor"),
     Case(
+        "softplus beta not a number",
+        lambda e: ag.softplus(e.a, beta="a"),
+        TypeError,
+        r"softplus: beta must be a real number, got 'a'",
+    ),
+    Case(
+        "hardtanh bounds reversed",
+        lambda e: ag.hardtanh(e.a, 2.0, 1.0),
+        ValueError,
+        r"hardtanh: min_val 2.0 is greater than max_val 1.0",
+    ),
+    Case(
+        "elu alpha not a number",
+        lambda e: ag.elu(e.a, alpha="z"),
+        TypeError,
+        r"elu: alpha must be a real number",
+    ),
+    Case(
+        "binary_cross_entropy target shape",
+        lambda e: ag.binary_cross_entropy(ag.sigmoid(e.a), np.ones(2)),
+        ValueError,
+        r"binary_cross_entropy: target shape \(2,\) must equal the input's shape \(2, 3\)",
+    ),
+    Case(
         "array of ragged tensors",
         lambda e: ag.array([e.a, e.v]),
         ValueError,

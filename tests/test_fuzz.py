@@ -134,6 +134,11 @@ def _cross_entropy_params(shape: Shape) -> st.SearchStrategy[Params]:
     return st.integers(-len(shape), len(shape) - 1).flatmap(for_axis)
 
 
+def _bce_probabilities(a: Any, b: Any) -> Any:
+    """BCE of probabilities in [0.05, 0.95] against targets in (0, 1): both differentiable."""
+    return ag.binary_cross_entropy(ag.sigmoid(a) * 0.9 + 0.05, ag.sigmoid(b), reduction="none")
+
+
 def _array_sum(a: Any, b: Any) -> Any:
     """ag.array of a nested list of tensors (HIPS's np.array([x, y])), summed back."""
     return ag.sum(ag.array([[a, b], [b * 2.0 + a, a]]), axis=(0, 1))
@@ -159,6 +164,12 @@ BLOCKS: dict[str, Block] = {
     "cos": unary(ag.cos),
     "tanh": unary(ag.tanh),
     "erf": unary(ag.erf),
+    "softplus": unary(lambda x: ag.softplus(x, beta=2.0)),
+    "elu": unary(lambda x: ag.elu(x, alpha=0.5)),
+    "selu": unary(ag.selu),
+    "silu": unary(ag.silu),
+    "hardtanh": unary(lambda x: ag.hardtanh(x, -1.0, 1.0)),
+    "binary_cross_entropy": Block(2, lambda p, a, b: _bce_probabilities(*both_to(a, b))),
     "sigmoid": unary(ag.sigmoid),
     "relu": unary(ag.relu),
     "leaky_relu": unary(lambda x: ag.leaky_relu(x, 0.1)),

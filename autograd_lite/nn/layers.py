@@ -1,4 +1,4 @@
-"""Layers: Linear, Embedding, activations, Identity, Flatten, Dropout.
+"""Layers: Linear, Embedding, activations, Identity, Flatten, Dropout, Dropout2d.
 
 Every layer with parameters takes keyword-only ``dtype`` (default
 ``ag.get_default_dtype()``, float32 as in PyTorch) and ``rng`` (a numpy
@@ -14,26 +14,35 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import dtypes
-from autograd_lite.core import value
 from autograd_lite.creation import as_rng
 from autograd_lite.nn import functional as F
 from autograd_lite.nn import init
 from autograd_lite.nn.layer_ops import _shape
 from autograd_lite.nn.module import Module
 from autograd_lite.nn.parameter import Parameter, _mark_modified
-from autograd_lite.ops import getitem, reshape, where
+from autograd_lite.ops import activations, reshape
 
 __all__ = [
     "Dropout",
+    "Dropout2d",
+    "ELU",
     "Embedding",
     "Flatten",
+    "Hardtanh",
     "Identity",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
+    "Mish",
+    "PReLU",
     "ReLU",
+    "ReLU6",
+    "SELU",
+    "SiLU",
     "Sigmoid",
     "Softmax",
+    "Softmax2d",
+    "Softplus",
     "Tanh",
 ]
 
@@ -135,16 +144,7 @@ class Embedding(Module):
     ) -> None:
         super().__init__()
         _positive_int("Embedding", num_embeddings=num_embeddings, embedding_dim=embedding_dim)
-        if padding_idx is not None:
-            if not isinstance(padding_idx, (int, np.integer)) or isinstance(padding_idx, bool):
-                got = type(padding_idx).__name__
-                raise TypeError(f"Embedding: padding_idx must be an int or None, got {got}")
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(
-                    f"Embedding: padding_idx {padding_idx} is out of range for "
-                    f"{num_embeddings} embeddings"
-                )
-            padding_idx = int(padding_idx) % num_embeddings
+        padding_idx = F._padding_index("Embedding", padding_idx, num_embeddings)
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.padding_idx = padding_idx
         self.weight = Parameter(
@@ -160,21 +160,7 @@ class Embedding(Module):
             _mark_modified((self.weight,))
 
     def forward(self, indices: Any) -> Any:
-        idx = np.asarray(value(indices))
-        if idx.dtype.kind not in "iu":
-            raise TypeError(f"Embedding: indices must be integers, got dtype {idx.dtype}")
-        if idx.size and (idx.min() < 0 or idx.max() >= self.num_embeddings):
-            bad = idx.min() if idx.min() < 0 else idx.max()
-            raise ValueError(
-                f"Embedding: index {bad} is out of range for {self.num_embeddings} embeddings"
-            )
-        out = getitem(self.weight, idx)
-        if self.padding_idx is not None:
-            pad = idx == self.padding_idx
-            if pad.any():
-                # The padding row enters as a constant, so no gradient reaches it.
-                out = where(pad[..., None], self.weight.data[self.padding_idx], out)
-        return out
+        return F._embedding("Embedding", indices, self.weight, self.padding_idx)
 
     def extra_repr(self) -> str:
         pad = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
@@ -296,7 +282,7 @@ class Dropout(Module):
     def __init__(self, p: float = 0.5, *, rng: init.RNGLike = None) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p must be in [0, 1], got {p!r}")
+            raise ValueError(f"{type(self).__name__}: p must be in [0, 1], got {p!r}")
         self.p = p
         self.rng = as_rng(rng)
 
@@ -305,3 +291,218 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
+
+
+class Dropout2d(Dropout):
+    """Channel dropout: whole channels of (N, C, H, W) inputs zeroed with probability ``p``
+    (and the rest scaled by 1/(1-p)) in training mode; see ``F.dropout2d``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> y = nn.Dropout2d(0.5, rng=0)(np.ones((2, 8, 3, 3)))
+    >>> bool(np.all(y.reshape(16, 9).std(axis=1) == 0))  # each channel kept or dropped whole
+    True
+    """
+
+    def forward(self, x: Any) -> Any:
+        return F.dropout2d(x, self.p, self.training, self.rng)
+
+
+# ----------------------------------------------------------------------------- activations
+
+
+class SiLU(Module):
+    """``x * sigmoid(x)`` (SiLU, or swish); see ``F.silu``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.SiLU()(np.array([0.0, 1000.0])).tolist()
+    [0.0, 1000.0]
+    """
+
+    def forward(self, x: Any) -> Any:
+        return F.silu(x)
+
+
+class Mish(Module):
+    """``x * tanh(softplus(x))``; see ``F.mish``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.Mish()(np.array([-1000.0, 1.0])).round(4).tolist()
+    [-0.0, 0.8651]
+    """
+
+    def forward(self, x: Any) -> Any:
+        return F.mish(x)
+
+
+class SELU(Module):
+    """``scale * elu(x, alpha)`` with the self-normalising constants; see ``F.selu``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.SELU()(np.array([-1000.0, 1.0])).round(4).tolist()
+    [-1.7581, 1.0507]
+    """
+
+    def forward(self, x: Any) -> Any:
+        return F.selu(x)
+
+
+class ELU(Module):
+    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``; see ``F.elu``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.ELU(alpha=2.0)(np.array([-1000.0, 3.0])).tolist()
+    [-2.0, 3.0]
+    """
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        activations.Elu(alpha)  # the op checks its arguments: now, not at the first call
+        self.alpha = alpha
+
+    def forward(self, x: Any) -> Any:
+        return F.elu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class Softplus(Module):
+    """``log(1 + exp(beta x)) / beta``, and ``x`` where ``beta x > threshold``; see ``F.softplus``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.Softplus(beta=2.0)(np.array([0.0, 100.0])).round(4).tolist()
+    [0.3466, 100.0]
+    """
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        activations.Softplus(beta, threshold)  # the op checks its arguments
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, x: Any) -> Any:
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Hardtanh(Module):
+    """``x`` clipped to ``[min_val, max_val]``, no gradient at the bounds; see ``F.hardtanh``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.Hardtanh(-2.0, 2.0)(np.array([-3.0, 1.0, 3.0])).tolist()
+    [-2.0, 1.0, 2.0]
+    """
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
+        super().__init__()
+        activations.Hardtanh(min_val, max_val)  # the op checks its arguments
+        if not max_val > min_val:
+            raise ValueError(
+                f"{type(self).__name__}: max_val ({max_val}) must be greater than min_val "
+                f"({min_val})"
+            )
+        self.min_val, self.max_val = min_val, max_val
+
+    def forward(self, x: Any) -> Any:
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class ReLU6(Hardtanh):
+    """``min(max(x, 0), 6)``: ``Hardtanh(0, 6)``, as PyTorch.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.ReLU6()(np.array([-1.0, 3.0, 9.0])).tolist()
+    [0.0, 3.0, 6.0]
+    """
+
+    def __init__(self) -> None:
+        super().__init__(0.0, 6.0)
+
+    def extra_repr(self) -> str:
+        return ""
+
+
+class PReLU(Module):
+    """``x`` where ``x > 0``, else ``weight * x``: a learnt slope, shared or one per channel.
+
+    ``weight`` is a parameter of shape (num_parameters,) starting at ``init``; with
+    ``num_parameters > 1`` it must equal the input's channels (axis 1), as PyTorch.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> act = nn.PReLU(3)
+    >>> act(np.full((1, 3, 2), -4.0, dtype=np.float32)).data[0, :, 0].tolist()
+    [-1.0, -1.0, -1.0]
+    >>> act.weight.shape
+    (3,)
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, *, dtype: Any = None) -> None:
+        super().__init__()
+        _positive_int("PReLU", num_parameters=num_parameters)
+        if isinstance(init, bool) or not isinstance(init, (int, float, np.integer, np.floating)):
+            raise TypeError(f"PReLU: init must be a real number, got {init!r}")
+        self.num_parameters, self.init = int(num_parameters), init
+        self.weight = Parameter(np.empty(self.num_parameters, dtype=dtypes.resolve(dtype)))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Every slope back to ``init``."""
+        init.constant_(self.weight, self.init)
+
+    def forward(self, x: Any) -> Any:
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+class Softmax2d(Module):
+    """Softmax over the channels (axis -3) of (N, C, H, W) or (C, H, W) inputs, as PyTorch.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> nn.Softmax2d()(np.zeros((1, 4, 2, 2)))[0, :, 0, 0].tolist()
+    [0.25, 0.25, 0.25, 0.25]
+    """
+
+    def forward(self, x: Any) -> Any:
+        ndim = len(_shape(x))
+        if ndim not in (3, 4):
+            raise ValueError(
+                f"Softmax2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape "
+                f"{_shape(x)}"
+            )
+        return F.softmax(x, -3)

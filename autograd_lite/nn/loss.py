@@ -1,4 +1,5 @@
-"""Losses as modules: CrossEntropyLoss, BCEWithLogitsLoss, MSELoss, NLLLoss.
+"""Losses as modules: CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, BCELoss, MSELoss, L1Loss,
+SmoothL1Loss, HuberLoss, KLDivLoss, CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss.
 
 Each holds its options and calls the function of the same name in
 :mod:`autograd_lite.nn.functional`; ``loss_fn(input, target)``.
@@ -15,13 +16,28 @@ from autograd_lite.nn import functional as F
 from autograd_lite.nn.module import Module
 from autograd_lite.ops.losses import _check_reduction
 
-__all__ = ["BCEWithLogitsLoss", "CrossEntropyLoss", "MSELoss", "NLLLoss"]
+__all__ = [
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CosineEmbeddingLoss",
+    "CrossEntropyLoss",
+    "HuberLoss",
+    "KLDivLoss",
+    "L1Loss",
+    "MSELoss",
+    "MarginRankingLoss",
+    "NLLLoss",
+    "SmoothL1Loss",
+    "TripletMarginLoss",
+]
 
 
 class _Loss(Module):
+    _reductions: tuple[str, ...] = ("mean", "sum", "none")
+
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        _check_reduction(type(self).__name__, reduction)
+        _check_reduction(type(self).__name__, reduction, self._reductions)
         self.reduction = reduction
 
     def extra_repr(self) -> str:
@@ -122,4 +138,192 @@ class BCEWithLogitsLoss(_WeightedLoss):
     def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
         return F.binary_cross_entropy_with_logits(
             input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
+        )
+
+
+class BCELoss(_WeightedLoss):
+    """Binary cross-entropy of probabilities, logs clamped at -100; see ``F.binary_cross_entropy``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> round(float(nn.BCELoss()(np.array([0.5, 0.5]), np.array([0.0, 1.0]))), 6)
+    0.693147
+    """
+
+    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
+        super().__init__(weight, reduction)
+
+    def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
+        return F.binary_cross_entropy(input, target, self.weight, self.reduction)
+
+
+class L1Loss(_Loss):
+    """Absolute error; see ``F.l1_loss``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> float(nn.L1Loss()(np.array([0.0, 2.0]), np.array([1.0, 1.0])))
+    1.0
+    """
+
+    def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
+        return F.l1_loss(input, target, self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """Squared error below ``beta``, absolute error above; see ``F.smooth_l1_loss``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> float(nn.SmoothL1Loss(beta=2.0)(np.array([1.0, 5.0]), np.zeros(2)))
+    2.125
+    """
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        F._real("SmoothL1Loss", "beta", beta, 0.0, strict=False)
+        self.beta = beta
+
+    def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
+        return F.smooth_l1_loss(input, target, self.reduction, self.beta)
+
+    def extra_repr(self) -> str:
+        return f"{super().extra_repr()}, beta={self.beta}"
+
+
+class HuberLoss(_Loss):
+    """Huber's loss: squared error below ``delta``, ``delta`` times absolute error above; see
+    ``F.huber_loss``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> float(nn.HuberLoss(delta=2.0)(np.array([1.0, 5.0]), np.zeros(2)))
+    4.25
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        F._real("HuberLoss", "delta", delta, 0.0, strict=True)
+        self.delta = delta
+
+    def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
+        return F.huber_loss(input, target, self.reduction, self.delta)
+
+    def extra_repr(self) -> str:
+        return f"{super().extra_repr()}, delta={self.delta}"
+
+
+class KLDivLoss(_Loss):
+    """KL divergence of log-probabilities ``input`` from ``target``; see ``F.kl_div``.
+
+    ``reduction="batchmean"`` (the divergence per sample) is the one that matches the
+    mathematical definition; "mean" divides by every element, as PyTorch.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> q = np.log(np.array([[0.5, 0.5]]))
+    >>> round(float(nn.KLDivLoss(reduction="batchmean")(q, np.array([[1.0, 0.0]]))), 6)
+    0.693147
+    """
+
+    _reductions = ("mean", "batchmean", "sum", "none")
+
+    def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
+        super().__init__(reduction)
+        self.log_target = log_target
+
+    def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
+        return F.kl_div(input, target, self.reduction, self.log_target)
+
+    def extra_repr(self) -> str:
+        return f"{super().extra_repr()}, log_target={self.log_target}"
+
+
+class _MarginLoss(_Loss):
+    def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        F._real(type(self).__name__, "margin", margin, -np.inf, strict=True)
+        self.margin = margin
+
+    def extra_repr(self) -> str:
+        return f"margin={self.margin}, {super().extra_repr()}"
+
+
+class CosineEmbeddingLoss(_MarginLoss):
+    """``1 - cos`` for pairs labelled 1, ``max(0, cos - margin)`` for pairs labelled -1; see
+    ``F.cosine_embedding_loss``. Called as ``loss_fn(input1, input2, target)``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> x = np.array([[1.0, 0.0]])
+    >>> round(float(nn.CosineEmbeddingLoss()(x, x, np.array([1]))), 6)
+    0.0
+    """
+
+    def forward(self, input1: Any, input2: Any, target: Any) -> Any:
+        return F.cosine_embedding_loss(input1, input2, target, self.margin, self.reduction)
+
+
+class MarginRankingLoss(_MarginLoss):
+    """``max(0, -target * (input1 - input2) + margin)``; see ``F.margin_ranking_loss``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> float(nn.MarginRankingLoss(margin=1.0)(np.array([0.5]), np.array([0.0]), np.array([1])))
+    0.5
+    """
+
+    def forward(self, input1: Any, input2: Any, target: Any) -> Any:
+        return F.margin_ranking_loss(input1, input2, target, self.margin, self.reduction)
+
+
+class TripletMarginLoss(_Loss):
+    """``max(0, d(anchor, positive) - d(anchor, negative) + margin)`` with the p-norm distance;
+    see ``F.triplet_margin_loss``. Called as ``loss_fn(anchor, positive, negative)``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> a, pos, neg = np.zeros((1, 2)), np.array([[0.0, 1.0]]), np.array([[3.0, 4.0]])
+    >>> round(float(nn.TripletMarginLoss(margin=5.0, eps=0.0)(a, pos, neg)), 6)
+    1.0
+    """
+
+    def __init__(
+        self,
+        margin: float = 1.0,
+        p: float = 2.0,
+        eps: float = 1e-6,
+        swap: bool = False,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(reduction)
+        F._real("TripletMarginLoss", "margin", margin, 0.0, strict=True)
+        F._real("TripletMarginLoss", "p", p, 0.0, strict=True)
+        self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
+
+    def forward(self, anchor: Any, positive: Any, negative: Any) -> Any:
+        return F.triplet_margin_loss(
+            anchor, positive, negative, self.margin, self.p, self.eps, self.swap, self.reduction
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"margin={self.margin}, p={self.p}, eps={self.eps}, swap={self.swap}, "
+            f"{super().extra_repr()}"
         )

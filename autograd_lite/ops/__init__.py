@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import inplace as _inplace  # noqa: F401 - add_, t[i] = v, t += x, ...
 from . import protocol as _protocol  # noqa: F401 - operators and numpy's array protocols
+from .activations import *  # noqa: F403
 from .declarations import declare, exported, tensor_method  # noqa: F401 - ops.declare
 from .elementwise import *  # noqa: F403
 from .linalg import *  # noqa: F403

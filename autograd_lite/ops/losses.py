@@ -1,8 +1,12 @@
-"""The fused losses: softmax cross-entropy and sigmoid binary cross-entropy, one op node each.
+"""The fused losses: softmax cross-entropy, sigmoid binary cross-entropy and binary
+cross-entropy of probabilities, one op node each.
 
 Their backward emits the textbook gradient directly, ``(softmax(x) - t) / N`` and
 ``(sigmoid(x) - t) / N``, instead of chaining the backward of softmax, log and a gather.
-Targets are constants (no gradient flows into them).
+A floating target that is a Tensor requiring grad becomes the op's second input, and gets
+PyTorch's gradient (``-log_softmax(x)`` for cross-entropy's probabilities, ``-x`` for BCE with
+logits, ``-logit(x)`` for BCE); any other target is a constant copy, so the common label path
+stays a one-input op.
 """
 
 from __future__ import annotations
@@ -11,17 +15,34 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Op, Tensor, apply_unary, value
+from ..core import Op, Tensor, apply_binary, apply_unary, value
+from .activations import softplus
 from .declarations import declare
-from .elementwise import sigmoid
-from .reductions import softmax
+from .elementwise import log, maximum, sigmoid
+from .reductions import log_softmax, softmax
 
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _check_reduction(op: str, reduction: str) -> None:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{op}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+def _check_reduction(op: str, reduction: str, allowed: tuple[str, ...] = _REDUCTIONS) -> None:
+    if reduction not in allowed:
+        raise ValueError(f"{op}: reduction must be one of {allowed}, got {reduction!r}")
+
+
+def _differentiable(target: Any) -> Tensor | None:
+    """The target if it is a Tensor that requires grad (the op's second input), else None."""
+    return target if isinstance(target, Tensor) and target.requires_grad else None
+
+
+def _apply(op: Op, logits: Any, xv: np.ndarray, target: Tensor | None) -> Any:
+    """Run a fused loss on the logits, and on the target if it is a differentiable one."""
+    x = logits if isinstance(logits, Tensor) else xv
+    return apply_unary(op, x) if target is None else apply_binary(op, x, target)
+
+
+def _cast(a: Any, dtype: np.dtype) -> Any:
+    """``a`` (array or Tensor) in ``dtype``; Tensors through the differentiable astype."""
+    return a if value(a).dtype == dtype else a.astype(dtype)
 
 
 def _constant(op: str, name: str, given: Any, dtype: np.dtype) -> np.ndarray:
@@ -51,10 +72,10 @@ def _class_weight(op: str, weight: Any, classes: int, dtype: np.dtype) -> np.nda
     return w
 
 
-def _check_logits(op: str, x: Any) -> np.ndarray:
+def _check_logits(op: str, x: Any, what: str = "logits") -> np.ndarray:
     xv = np.asarray(value(x))
     if xv.dtype.kind != "f":
-        raise TypeError(f"{op}: logits must be floating point, got dtype {xv.dtype}")
+        raise TypeError(f"{op}: {what} must be floating point, got dtype {xv.dtype}")
     return xv
 
 
@@ -138,8 +159,9 @@ class SoftmaxCrossEntropy(Op):
             g = g.transpose(tuple(np.argsort(np.r_[np.delete(np.arange(ndim), axis), axis])))
         return g
 
-    def _target(self, dtype: np.dtype, rows: int, classes: int) -> np.ndarray:
-        """The target matrix q (M, C): one-hot rows in the plain case, where s_i = 1."""
+    def _target(self, dtype: np.dtype, rows: int, classes: int, probs: Any = None) -> Any:
+        """The target matrix q (M, C): one-hot rows in the plain case, where s_i = 1. ``probs``
+        is the target when it is the op's input (an array, or a Tensor under create_graph)."""
         eps, w = self.label_smoothing, self._weight
         if self._labels is not None:
             labels = self._labels.reshape(-1)
@@ -152,7 +174,7 @@ class SoftmaxCrossEntropy(Op):
             if keep is not None:
                 q[~keep] = 0.0
             return q
-        t = self._rows(self._probs).astype(dtype, copy=False)
+        t = _cast(self._rows(self._probs if probs is None else probs), dtype)
         if eps:
             t = (1.0 - eps) * t + eps / classes
         return t * w if w is not None else t
@@ -167,7 +189,7 @@ class SoftmaxCrossEntropy(Op):
             labels = labels[labels != self.ignore_index]
         return float(self._weight[labels].sum()) if self._weight is not None else float(labels.size)
 
-    def forward(self, x):
+    def forward(self, x, probs=None):
         x2 = self._rows(x)
         rows, classes = x2.shape
         z = x2 - np.maximum.reduce(x2, axis=1, keepdims=True)
@@ -175,14 +197,16 @@ class SoftmaxCrossEntropy(Op):
         s = np.add.reduce(e, axis=1, keepdims=True)
         log_s = np.log(s)
         e /= s
-        hit = None
+        hit = logp = None
         if self._plain:  # -log p[label] = log(s) - z[label], for the labelled entries only
             hit = (np.arange(rows), self._labels.reshape(-1))  # each row's label
             per_row = log_s[:, 0] - z[hit]
         else:
-            per_row = -(self._target(x.dtype, rows, classes) * (z - log_s)).sum(1)
+            logp = z - log_s
+            per_row = -(self._target(x.dtype, rows, classes, probs) * logp).sum(1)
         self._denominator = self._count(rows)
-        self.saved = e, hit  # the softmax and the label index, for the first-order backward
+        # the softmax, the label index and the log-softmax, for the first-order backward
+        self.saved = e, hit, logp
         if self.reduction == "none":
             return per_row.reshape(self._batch_shape(x.shape))
         total = per_row.sum()
@@ -191,23 +215,32 @@ class SoftmaxCrossEntropy(Op):
     def _batch_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         return tuple(n for i, n in enumerate(shape) if i != self.axis % len(shape))
 
-    def backward(self, g, y, x):
+    def backward(self, g, y, x, *probs):
         if self.reduction == "none":
             scale = g.reshape((-1, 1))
         else:
             scale = g / (self._denominator or 1.0) if self.reduction == "mean" else g
         x2 = self._rows(x)
+        xv = value(x)
         # Under create_graph the softmax must be a differentiable function of x.
-        p, hit = self.saved if isinstance(x2, np.ndarray) else (softmax(x2), None)
-        if hit is not None:  # the textbook case: p - onehot, in place on a copy
-            d = p.copy()
-            d[hit] -= 1.0
-            d *= scale
-        else:
+        p, hit, logp = self.saved if isinstance(x2, np.ndarray) else (softmax(x2), None, None)
+        dx = dt = None
+        if self.needs_grad[0] and hit is not None:  # the textbook case: p - onehot, on a copy
+            dx = p.copy()
+            dx[hit] -= 1.0
+            dx *= scale
+        elif self.needs_grad[0]:
             rows, classes = x2.shape
-            q = self._target(value(x).dtype, rows, classes)
-            d = (p - q if self._plain else p * q.sum(axis=1, keepdims=True) - q) * scale
-        return self._unrows(d, value(x).shape)
+            q = self._target(xv.dtype, rows, classes, *probs)
+            dx = (p - q if self._plain else p * q.sum(axis=1, keepdims=True) - q) * scale
+        if probs and self.needs_grad[1]:  # d/dq of -sum q log p, through the smoothing and weight
+            if logp is None:
+                logp = log_softmax(x2, axis=1)
+            w, eps = self._weight, self.label_smoothing
+            factor = eps - 1.0 if w is None else (eps - 1.0) * w
+            dt = self._unrows(logp * factor * scale, xv.shape)
+        dx = dx if dx is None else self._unrows(dx, xv.shape)
+        return (dx, dt) if probs else dx
 
 
 @declare
@@ -234,7 +267,9 @@ def softmax_cross_entropy(
     weight : per-class weights, shape (C,).
     ignore_index : a label whose samples add nothing to the loss or to the count.
 
-    The backward is ``(softmax(logits) - t) / N`` times the upstream gradient.
+    The backward is ``(softmax(logits) - t) / N`` times the upstream gradient. Probabilities
+    that are a Tensor requiring grad get ``-(1 - label_smoothing) * weight * log_softmax(logits)
+    / N``, as PyTorch.
 
     Examples
     --------
@@ -243,7 +278,7 @@ def softmax_cross_entropy(
     >>> loss = ag.softmax_cross_entropy(x, [0])
     >>> loss.backward()
     >>> x.grad.round(4)
-    tensor([[-0.1624,  0.1142,  0.0482]])
+    tensor([[-0.1562,  0.1142,  0.042 ]])
     """
     op = "softmax_cross_entropy"
     _check_reduction(op, reduction)
@@ -259,6 +294,7 @@ def softmax_cross_entropy(
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing}")
     w = None if weight is None else _class_weight(op, weight, classes, xv.dtype)
     t = np.array(value(target))  # a copy: later changes must not move the gradient
+    differentiable = None  # the target as the op's second input, when it requires grad
     batch = xv.shape[: axis % xv.ndim] + xv.shape[axis % xv.ndim + 1 :]
     labels = probs = None
     if t.dtype.kind in "iu":
@@ -289,7 +325,8 @@ def softmax_cross_entropy(
             raise ValueError(f"{op}: probability targets must be non-negative, got min {t.min()}")
         if ignore_index is not None:
             raise ValueError(f"{op}: ignore_index applies to class-index targets only")
-        probs = t
+        differentiable = _differentiable(target)
+        probs = t if differentiable is None else None
     else:
         raise TypeError(
             f"{op}: target must be integer class indices or floating probabilities, "
@@ -298,67 +335,134 @@ def softmax_cross_entropy(
     fused = SoftmaxCrossEntropy(
         labels, probs, axis, reduction, float(label_smoothing), w, ignore_index
     )
-    return apply_unary(fused, logits)
+    return _apply(fused, logits, xv, differentiable)
 
 
-class SigmoidBinaryCrossEntropy(Op):
-    """Binary cross-entropy of sigmoid(logits), with no clipping: finite and accurate for any
-    logits. With ``pos_weight`` the positive term is weighted, and with ``weight`` each
-    element's loss, as PyTorch does (the mean stays over all elements)."""
+class _ElementwiseLoss(Op):
+    """A loss of (input, target) element by element, then weighted and reduced. The target is
+    the constant ``_target``, or the op's second input when it requires grad."""
 
-    __slots__ = ("reduction", "_target", "_pos_weight", "_weight")
-    name = "sigmoid_binary_cross_entropy"
+    __slots__ = ("reduction", "_target", "_weight")
     reads_output = False
 
-    def __init__(
-        self,
-        target: np.ndarray,
-        reduction: str,
-        pos_weight: np.ndarray | None,
-        weight: np.ndarray | None = None,
-    ) -> None:
+    def __init__(self, target: np.ndarray | None, reduction: str, weight: np.ndarray | None):
+        # ``target``: a constant in the input's dtype, or None when it is the second input
         self._target = target
         self.reduction = reduction
-        self._pos_weight = pos_weight
         self._weight = weight
 
     def describe(self) -> dict[str, Any]:
         args: dict[str, Any] = {"reduction": self.reduction}
-        if self._pos_weight is not None:
-            args["pos_weight"] = "given"
         if self._weight is not None:
             args["weight"] = "given"
         return args
 
-    def _reduce(self, per_element: Any, size: int) -> Any:
+    def _finish(self, per_element: np.ndarray, size: int) -> np.ndarray:
+        """Forward: weight each element's loss, then reduce."""
+        if self._weight is not None:
+            per_element = per_element * self._weight
         if self.reduction == "none":
             return per_element
         total = per_element.sum()
         return total / size if self.reduction == "mean" else total
 
-    def forward(self, x):
-        t, pw = self._target.astype(x.dtype, copy=False), self._pos_weight
+    def _upstream(self, g: Any, x: Any) -> Any:
+        """Backward: the upstream gradient of each element's loss (reduction and weight)."""
+        scale = g / value(x).size if self.reduction == "mean" else g
+        return scale if self._weight is None else scale * self._weight
+
+
+class SigmoidBinaryCrossEntropy(_ElementwiseLoss):
+    """Binary cross-entropy of sigmoid(logits), with no clipping: finite and accurate for any
+    logits. With ``pos_weight`` the positive term is weighted, and with ``weight`` each
+    element's loss, as PyTorch does (the mean stays over all elements)."""
+
+    __slots__ = ("_pos_weight",)
+    name = "sigmoid_binary_cross_entropy"
+
+    def __init__(
+        self,
+        target: np.ndarray | None,
+        reduction: str,
+        pos_weight: np.ndarray | None,
+        weight: np.ndarray | None = None,
+    ) -> None:
+        super().__init__(target, reduction, weight)
+        self._pos_weight = pos_weight
+
+    def describe(self) -> dict[str, Any]:
+        args = super().describe()
+        if self._pos_weight is not None:
+            args["pos_weight"] = "given"
+        return args
+
+    def forward(self, x, t=None):
+        t = self._target if t is None else t.astype(x.dtype, copy=False)
+        pw = self._pos_weight
         # loss = (1 - t) x + w softplus(-x) with w = 1 + (pw - 1) t, written per sign of x as a
         # sum of non-negative terms, so nothing cancels for large |x| and t near 0 or 1.
         pos = 1 - t
         neg = t if pw is None else pw * t
         linear = np.where(x >= 0, pos * x, -neg * x)
-        softplus = np.log1p(np.exp(-np.abs(x)))
-        per_element = linear + (softplus if pw is None else (1 + (pw - 1) * t) * softplus)
-        if self._weight is not None:
-            per_element = per_element * self._weight
-        return self._reduce(per_element, x.size)
+        softplus_neg = np.log1p(np.exp(-np.abs(x)))
+        return self._finish(
+            linear + (softplus_neg if pw is None else (1 + (pw - 1) * t) * softplus_neg), x.size
+        )
 
-    def backward(self, g, y, x):
-        dtype = value(x).dtype
-        t, pw = self._target.astype(dtype, copy=False), self._pos_weight
-        s = sigmoid(x)
-        d = s - t if pw is None else (1 + (pw - 1) * t) * s - pw * t
-        if self._weight is not None:
-            d = d * self._weight
-        if self.reduction == "none":
-            return d * g
-        return d * (g / value(x).size if self.reduction == "mean" else g)
+    def backward(self, g, y, x, *t):
+        target = _cast(t[0], value(x).dtype) if t else self._target
+        pw = self._pos_weight
+        scale = self._upstream(g, x)
+        dx = dt = None
+        if self.needs_grad[0]:
+            s = sigmoid(x)
+            dx = (s - target if pw is None else (1 + (pw - 1) * target) * s - pw * target) * scale
+        if t and self.needs_grad[1]:  # d/dt = -x + (pw - 1) softplus(-x) (= -x without pw)
+            dt = (-x if pw is None else (pw - 1) * softplus(-x, 1.0, np.inf) - x) * scale
+        return (dx, dt) if t else dx
+
+
+_BCE_EPSILON = float(np.float32(1e-12))  # PyTorch's, a C++ float: 9.99999996e-13
+
+
+class BinaryCrossEntropy(_ElementwiseLoss):
+    """Binary cross-entropy of probabilities, as PyTorch: each log clamped at -100 (a finite loss
+    at 0 and 1), the input gradient ``(x - t) / max(x (1 - x), 1e-12)`` and the target
+    gradient ``log(1 - x) - log(x)``."""
+
+    __slots__ = ()
+    name = "binary_cross_entropy"
+
+    def forward(self, x, t=None):
+        t = self._target if t is None else t.astype(x.dtype, copy=False)
+        with np.errstate(divide="ignore"):
+            log_x = np.maximum(np.log(x), -100.0)
+            log_1mx = np.maximum(np.log1p(-x), -100.0)
+        return self._finish((t - 1) * log_1mx - t * log_x, x.size)
+
+    def backward(self, g, y, x, *t):
+        target = _cast(t[0], value(x).dtype) if t else self._target
+        scale = self._upstream(g, x)
+        dx = dt = None
+        if self.needs_grad[0]:
+            dx = (x - target) / maximum(x * (1 - x), _BCE_EPSILON) * scale
+        if t and self.needs_grad[1]:
+            with np.errstate(divide="ignore"):  # infinite at 0 and 1, as PyTorch's -logit(x)
+                dt = (log(1 - x) - log(x)) * scale
+        return (dx, dt) if t else dx
+
+
+def _binary_target(op: str, target: Any, x: np.ndarray, what: str) -> np.ndarray:
+    """A binary cross-entropy target: numeric, of the input's shape, in [0, 1]; a copy in the
+    input's dtype, so that later changes cannot move the gradient."""
+    t = np.array(value(target))
+    if t.dtype.kind not in "fiub":
+        raise TypeError(f"{op}: target must be numeric, got dtype {t.dtype}")
+    if t.shape != x.shape:
+        raise ValueError(f"{op}: target shape {t.shape} must equal the {what} shape {x.shape}")
+    if t.size and (t.min() < 0 or t.max() > 1):
+        raise ValueError(f"{op}: targets must be in [0, 1], got values in [{t.min()}, {t.max()}]")
+    return t.astype(x.dtype, copy=False)
 
 
 @declare
@@ -375,7 +479,9 @@ def sigmoid_binary_cross_entropy(
     Stable for any logits (log-sigmoid through logaddexp, no clipping); the backward is
     ``(sigmoid(logits) - target) / N``. ``pos_weight`` weights the positive term and
     ``weight`` each element's loss (both broadcast against the logits, as PyTorch's
-    BCEWithLogitsLoss; the mean is still over all elements).
+    BCEWithLogitsLoss; the mean is still over all elements). A target that is a Tensor
+    requiring grad gets PyTorch's gradient, ``-logits`` (with ``pos_weight``:
+    ``pos_weight * softplus(-logits) - softplus(logits)``), times the weight over N.
 
     Examples
     --------
@@ -387,21 +493,58 @@ def sigmoid_binary_cross_entropy(
     op = "sigmoid_binary_cross_entropy"
     _check_reduction(op, reduction)
     xv = _check_logits(op, logits)
-    t = np.array(value(target))  # a copy: later changes must not move the gradient
-    if t.dtype.kind not in "fiub":
-        raise TypeError(f"{op}: target must be numeric, got dtype {t.dtype}")
-    if t.shape != xv.shape:
-        raise ValueError(f"{op}: target shape {t.shape} must equal the logits' shape {xv.shape}")
-    if t.size and (t.min() < 0 or t.max() > 1):
-        raise ValueError(f"{op}: targets must be in [0, 1], got values in [{t.min()}, {t.max()}]")
+    t = _binary_target(op, target, xv, "logits'")
     pw, w = (
         _broadcasting(op, name, v, xv)
         for name, v in (("pos_weight", pos_weight), ("weight", weight))
     )
-    return apply_unary(SigmoidBinaryCrossEntropy(t, reduction, pw, w), logits)
+    differentiable = _differentiable(target)
+    fused = SigmoidBinaryCrossEntropy(t if differentiable is None else None, reduction, pw, w)
+    return _apply(fused, logits, xv, differentiable)
 
 
-def _broadcasting(op: str, name: str, given: Any, logits: np.ndarray) -> np.ndarray | None:
+@declare
+def binary_cross_entropy(
+    input: Any,  # noqa: A002 - PyTorch's name
+    target: Any,
+    *,
+    weight: Any = None,
+    reduction: str = "mean",
+) -> Any:
+    """Binary cross-entropy between probabilities ``input`` and ``target``, both in [0, 1].
+
+    PyTorch's definition, one op: ``-weight * (t log(x) + (1 - t) log(1 - x))`` with each log
+    clamped at -100, so 0 and 1 give a finite loss, and the gradient
+    ``(x - t) / max(x (1 - x), 1e-12)``. ``weight`` broadcasts to the input. Prefer
+    :func:`sigmoid_binary_cross_entropy` on logits: it needs no clamping. A target that is a
+    Tensor requiring grad gets ``log(1 - x) - log(x)`` (times the weight over N).
+
+    Examples
+    --------
+    >>> import autograd_lite as ag
+    >>> p = ag.tensor([0.9, 0.2], requires_grad=True)
+    >>> round(binary_cross_entropy(p, [1.0, 0.0]).item(), 6)
+    0.164252
+    >>> binary_cross_entropy(ag.tensor([0.0]), [1.0]).item()  # log(0) clamped at -100
+    100.0
+    """
+    op = "binary_cross_entropy"
+    _check_reduction(op, reduction)
+    xv = _check_logits(op, input, "input")
+    if xv.size and (xv.min() < 0 or xv.max() > 1):
+        raise ValueError(
+            f"{op}: input must be probabilities in [0, 1], got values in [{xv.min()}, {xv.max()}]"
+        )
+    t = _binary_target(op, target, xv, "input's")
+    w = _broadcasting(op, "weight", weight, xv, "input's")
+    differentiable = _differentiable(target)
+    fused = BinaryCrossEntropy(t if differentiable is None else None, reduction, w)
+    return _apply(fused, input, xv, differentiable)
+
+
+def _broadcasting(
+    op: str, name: str, given: Any, logits: np.ndarray, what: str = "logits'"
+) -> np.ndarray | None:
     """An optional weight as an array of the logits' dtype that broadcasts to their shape."""
     if given is None:
         return None
@@ -411,7 +554,6 @@ def _broadcasting(op: str, name: str, given: Any, logits: np.ndarray) -> np.ndar
             raise ValueError
     except ValueError:
         raise ValueError(
-            f"{op}: {name} of shape {w.shape} does not broadcast to the logits' shape "
-            f"{logits.shape}"
+            f"{op}: {name} of shape {w.shape} does not broadcast to the {what} shape {logits.shape}"
         ) from None
     return w

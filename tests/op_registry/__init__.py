@@ -9,7 +9,7 @@ values for log/sqrt/power bases, values away from kinks for abs/relu/clip, latti
 never tie for maximum/minimum and distinct values for max/min/max_pool2d.
 """
 
-from . import elementwise, linalg, logic, losses, nn, reductions, shape, special
+from . import activations, elementwise, linalg, logic, losses, nn, reductions, shape, special
 from .common import OpCase
 
 REGISTRY: list[OpCase] = [
@@ -19,6 +19,7 @@ REGISTRY: list[OpCase] = [
     *shape.CASES,
     *losses.CASES,
     *logic.CASES,
+    *activations.CASES,
     *nn.CASES,
     *special.CASES,
 ]

@@ -117,6 +117,43 @@ def bce_example(draw: Any) -> Example:
     return (x,), kw
 
 
+def bce_probabilities_reference(
+    x: np.ndarray, target: np.ndarray, reduction: str = "mean", weight: Any = None
+) -> np.ndarray:
+    """PyTorch's binary_cross_entropy: each log clamped at -100 (not reached by the examples)."""
+    per = -(target * np.maximum(np.log(x), -100) + (1 - target) * np.maximum(np.log(1 - x), -100))
+    per = per if weight is None else weight * per
+    if reduction == "none":
+        return per
+    return per.mean() if reduction == "mean" else per.sum()
+
+
+@st.composite
+def bce_probabilities_example(draw: Any) -> Example:
+    (x,), kw = draw(bce_example())
+    kw.pop("pos_weight", None)
+    return (np.asarray(1 / (1 + np.exp(-x))),), kw  # probabilities in [0.047, 0.953]
+
+
+def target_as_input(examples: st.SearchStrategy[Example], domain: ags.Domain | None = None) -> Any:
+    """The examples with their target moved from the kwargs to a second (differentiable) input,
+    redrawn from ``domain`` if given (targets that finite differences may step across)."""
+
+    @st.composite
+    def moved(draw: Any) -> Example:
+        (x,), kw = draw(examples)
+        kw = dict(kw)
+        target = kw.pop("target")
+        if domain is not None:
+            target = draw(ags.arrays(target.shape, domain=domain))
+        return (x, target), kw
+
+    return moved()
+
+
+BCE_TARGET = ags.interval(0.0, 1.0, margin=0.01)
+
+
 CASES: list[OpCase] = [
     OpCase(
         "softmax_cross_entropy-labels",
@@ -135,5 +172,29 @@ CASES: list[OpCase] = [
         ag.sigmoid_binary_cross_entropy,
         bce_reference,
         bce_example(),
+    ),
+    OpCase(
+        "softmax_cross_entropy-target",
+        ag.softmax_cross_entropy,
+        cross_entropy_reference,
+        target_as_input(cross_entropy_example(probabilities=True)),
+    ),
+    OpCase(
+        "sigmoid_binary_cross_entropy-target",
+        ag.sigmoid_binary_cross_entropy,
+        bce_reference,
+        target_as_input(bce_example(), BCE_TARGET),
+    ),
+    OpCase(
+        "binary_cross_entropy",
+        ag.binary_cross_entropy,
+        bce_probabilities_reference,
+        bce_probabilities_example(),
+    ),
+    OpCase(
+        "binary_cross_entropy-target",
+        ag.binary_cross_entropy,
+        bce_probabilities_reference,
+        target_as_input(bce_probabilities_example(), BCE_TARGET),
     ),
 ]
