@@ -519,15 +519,24 @@ def tensor(
     dtype: Any = None,
     name: str | None = None,
 ) -> Tensor:
-    """Make a leaf tensor holding a copy of ``data`` (Python floats and lists become float64).
+    """Make a leaf tensor holding a copy of ``data``.
+
+    Without ``dtype``, as ``torch.tensor``: Python floats (and lists of them) become
+    ``ag.get_default_dtype()`` (float32), Python ints int64, bools bool; numpy arrays,
+    numpy scalars and Tensors keep their dtype (``ag.tensor(np.ones(2))`` is float64).
 
     >>> import autograd_lite as ag
-    >>> ag.tensor([[1, 2], [3, 4]], dtype="float32", requires_grad=True).shape
-    (2, 2)
+    >>> ag.tensor([1.5]).dtype, ag.tensor([1, 2]).dtype, ag.tensor(np.ones(2)).dtype
+    (dtype('float32'), dtype('int64'), dtype('float64'))
     """
     if isinstance(data, Tensor):
         data = data.data
-    return Tensor(np.array(data, dtype=dtype, copy=True), requires_grad, name=name)
+    arr = np.array(data, dtype=dtype, copy=True)
+    if dtype is None and not isinstance(data, np.ndarray | np.generic):
+        from .dtypes import for_python  # (core imports nothing of the package at load time)
+
+        arr = arr.astype(for_python(data, arr.dtype), copy=False)
+    return Tensor(arr, requires_grad, name=name)
 
 
 _new = object.__new__

@@ -79,8 +79,8 @@ def log_softmax(x: Any, dim: int = -1) -> Any:
 def dropout(x: Any, p: float = 0.5, training: bool = True, rng: RNGLike = None) -> Any:
     """Inverted dropout: zero each element with probability ``p``, scale the rest by 1/(1-p).
 
-    The identity when ``training`` is False or ``p`` is 0; ``rng`` (Generator or seed)
-    draws the mask.
+    The identity when ``training`` is False or ``p`` is 0. The mask is drawn from the
+    global generator (``ag.manual_seed``), or from ``rng`` (Generator or seed).
 
     Example
     -------
