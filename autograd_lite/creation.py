@@ -221,7 +221,7 @@ def randint(
 
     >>> import autograd_lite as ag
     >>> ag.randint(3, 5, (4,), rng=0).tolist(), ag.randint(2, (3,), rng=0).shape
-    ([4, 3, 4, 3], (3,))
+    ([4, 4, 4, 3], (3,))
     """
     if isinstance(high, tuple | list):  # randint(high, size)
         low, high, size = 0, low, high

@@ -11,8 +11,8 @@ given a Tensor that requires grad, the result stays differentiable, so
 >>> import numpy as np
 >>> import autograd_lite as ag
 >>> d2tanh = ag.elementwise_grad(ag.elementwise_grad(ag.tanh))
->>> d2tanh(np.array([0.0, 1.0])).round(4)
-array([ 0.    , -0.6397])
+>>> d2tanh(np.array([0.5, 1.0])).round(4)      # -2 tanh(x) (1 - tanh(x)**2)
+array([-0.7269, -0.6397])
 """
 
 from __future__ import annotations
