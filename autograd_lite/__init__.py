@@ -11,6 +11,7 @@
 from typing import Any
 
 from . import autograd, data, dtypes, nn, ops, optim, random
+from .autograd import elementwise_grad, inference_mode, value_and_grad
 from .core import (
     Op,
     Tensor,
@@ -25,7 +26,6 @@ from .core import (
     tensor,
     value,
 )
-from .autograd import elementwise_grad, inference_mode, value_and_grad
 from .creation import (
     allclose,
     arange,

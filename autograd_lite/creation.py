@@ -139,7 +139,9 @@ def eye(
     return _make("eye", np.eye(n, m, dtype=dtypes.resolve(dtype)), requires_grad, device)
 
 
-def arange(*args: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def arange(
+    *args: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """``arange(end)``, ``arange(start, end[, step])``: int64 for ints, else the default float.
 
     >>> import autograd_lite as ag
@@ -254,7 +256,9 @@ def _like(x: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     return arr.shape, arr.dtype if dtype is None else np.dtype(dtype)
 
 
-def zeros_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def zeros_like(
+    x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """Zeros of ``x``'s shape and dtype."""
     return _make("zeros_like", np.zeros(*_like(x, dtype)), requires_grad, device)
 
@@ -264,7 +268,9 @@ def ones_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: An
     return _make("ones_like", np.ones(*_like(x, dtype)), requires_grad, device)
 
 
-def empty_like(x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def empty_like(
+    x: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """An uninitialised tensor of ``x``'s shape and dtype."""
     return _make("empty_like", np.empty(*_like(x, dtype)), requires_grad, device)
 

@@ -95,7 +95,7 @@ class Generator(np.random.Generator):
         return self._seed
 
     def get_state(self) -> Tensor:
-        """The state as a uint8 Tensor of 40 bytes (``set_state`` restores it; ``ag.save`` keeps it)."""
+        """The state as a uint8 Tensor of 40 bytes, for ``set_state`` (``ag.save`` keeps it)."""
         s = self.bit_generator.state
         raw = b"".join(
             (

@@ -1,4 +1,4 @@
-"""``ag.autograd.backward``: backward from several outputs at once, as ``torch.autograd.backward``."""
+"""``ag.autograd.backward``: backward from several outputs at once (``torch.autograd.backward``)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,7 @@ def backward(
         if grad_tensors is not None:
             raise TypeError("backward: pass grad_tensors or grad_variables, not both")
         grad_tensors = grad_variables
-    many = isinstance(tensors, list | tuple)
-    roots = tuple(tensors) if many else (tensors,)
+    roots: tuple[Any, ...] = tuple(tensors) if isinstance(tensors, list | tuple) else (tensors,)
     for i, t in enumerate(roots):
         if not isinstance(t, Tensor):
             raise TypeError(f"backward: tensors[{i}] is a {type(t).__name__}, expected a Tensor")

@@ -68,9 +68,10 @@ class _FunctionOp(Op):
     """The node of one ``Function.apply``; ``saved`` holds the ctx (freed after backward)."""
 
     __slots__ = ("_result",)
+    _result: np.ndarray | None
     function: type[Function]
 
-    def forward(self, *xs: Any) -> np.ndarray:
+    def forward(self, *xs: Any) -> Any:
         y, self._result = self._result, None  # computed by apply before the node was made
         return y
 
@@ -135,7 +136,7 @@ class _Ctx(FunctionCtx):
                 f"{name}.backward returned {len(grads)} gradients for {n} forward arguments; "
                 f"return one per argument (None for those without one)"
             )
-        result = []
+        result: list[Any] = []
         for i, (a, g) in enumerate(zip(self.args, grads)):
             if not isinstance(a, Tensor):
                 if g is not None:
@@ -154,11 +155,7 @@ class _Ctx(FunctionCtx):
 
 
 def _differentiable(out: Any, marked: tuple[Any, ...]) -> bool:
-    return (
-        isinstance(out, Tensor)
-        and out.dtype.kind in "fc"
-        and not any(out is m for m in marked)
-    )
+    return isinstance(out, Tensor) and out.dtype.kind in "fc" and not any(out is m for m in marked)
 
 
 class Function:

@@ -304,7 +304,7 @@ def _jacobian_rows(
 ) -> tuple[tuple[Tensor, ...], ...]:
     """Reverse mode: row ``k`` of ``J[i][.]`` is the vjp with the ``k``-th basis vector."""
     jac = []
-    for i, out in enumerate(outputs):
+    for out in outputs:
         rows: list[list[Tensor]] = [[] for _ in inputs]
         for k in range(out.size if out.requires_grad else 0):
             gs = _vjp((out,), inputs, (_basis(out.shape, out.dtype, k),), create_graph, True)
@@ -421,7 +421,7 @@ def _hessian_product(
             )
         # Only the inputs the gradient depends on take part; the others get zeros.
         used = [k for k, g in enumerate(jac) if g is not None]
-        grads = tuple(jac[k] for k in used)
+        grads = tuple(g for g in jac if g is not None)
         if fn == "vhp":  # v^T H: the gradient of v . grad f
             res = _vjp(grads, inputs, tuple(vs[k] for k in used), create_graph)
         else:  # H v: the double-backward trick on the gradient
