@@ -10,7 +10,7 @@
 
 from typing import Any
 
-from . import autograd, data, dtypes, nn, ops, optim, random
+from . import autograd, data, dtypes, nn, ops, optim, random, utils
 from .autograd import elementwise_grad, inference_mode, value_and_grad
 from .core import (
     Op,
@@ -112,6 +112,7 @@ __all__ = [
     "set_rng_state",
     "autograd",
     "random",
+    "utils",
     "ops",
     "data",
     "nn",
