@@ -3,8 +3,8 @@
 Each program is written as a PyTorch user writes it, against a module called ``torch``;
 the tests run it once with ``torch`` and once with ``autograd_lite`` in its place (the
 only change a user would make is the import; ``from torch.utils.data import DataLoader``
-is spelled as attribute access here, so that the parameter decides the library). Random initial weights are drawn by numpy
-and copied in, since the two libraries' generators differ.
+is spelled as attribute access here, so that the parameter decides the library). Random
+initial weights are drawn by numpy and copied in, since the two libraries' generators differ.
 """
 
 from __future__ import annotations
