@@ -148,9 +148,11 @@ def grad_modes_and_backward(torch):
     torch.autograd.backward([a, b], [torch.tensor(1.0, dtype=torch.float64), None])
     with torch.no_grad():
         frozen = x * 2
+
     @torch.no_grad()
     def doubled(t):
         return t * 2
+
     return x.grad, w.grad, frozen, doubled(w), torch.zeros(2, 3), torch.ones((2,)), torch.arange(4)
 
 
