@@ -24,7 +24,11 @@ def run(seed):
     out = model(ag.tensor(X[:4]))
     mask = F.dropout(np.ones(8), 0.5)
     draws = (ag.rand(2), ag.randn(2), ag.randint(0, 100, (3,)), ag.randperm(5))
-    parts = (data.random_split((X,), [5, 5])[0].indices,)
+    parts = (
+        data.random_split((X,), [5, 5])[0].indices,
+        data.spiral(5)[0],
+        data.five_clusters(2)[0],
+    )
     return [p.data.copy() for p in model.parameters()], order, out.data, mask, draws, parts
 
 

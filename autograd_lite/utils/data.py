@@ -1,32 +1,7 @@
 """``ag.utils.data``: the datasets, samplers and ``DataLoader`` of :mod:`autograd_lite.data`,
 at PyTorch's path (``torch.utils.data``)."""
 
-from ..data.loader import (
-    BatchSampler,
-    DataLoader,
-    Dataset,
-    RandomSampler,
-    Sampler,
-    SequentialSampler,
-    Subset,
-    SubsetRandomSampler,
-    TensorDataset,
-    default_collate,
-    default_convert,
-    random_split,
-)
+from ..data import loader
+from ..data.loader import *  # noqa: F403 - the same objects under torch.utils.data's path
 
-__all__ = [
-    "BatchSampler",
-    "DataLoader",
-    "Dataset",
-    "RandomSampler",
-    "Sampler",
-    "SequentialSampler",
-    "Subset",
-    "SubsetRandomSampler",
-    "TensorDataset",
-    "default_collate",
-    "default_convert",
-    "random_split",
-]
+__all__ = loader.__all__
