@@ -166,6 +166,23 @@ def test_non_differentiable_outputs_and_needs_input_grad():
     np.testing.assert_array_equal(x.grad.data, [[0, 2, 0], [0, 0, 2]])
 
 
+def test_a_one_tuple_output_stays_a_tuple():
+    class Twice(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return (x * 2,)
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    x = ag.tensor([1.0], requires_grad=True)
+    out = Twice.apply(x)
+    assert isinstance(out, tuple) and len(out) == 1
+    out[0].sum().backward()
+    assert x.grad.tolist() == [2.0]
+
+
 def test_no_graph_without_grad_and_inputs_as_returned():
     x = ag.tensor([1.0, 2.0])
     y = Exp.apply(x)  # no input requires grad

@@ -238,7 +238,8 @@ class Function:
         if len(inner) == 1:
             ctx.layout = [(0, diff[0].size, diff[0].shape, diff[0].dtype)]
             node._result = diff[0].data
-            return node(*tensors)
+            out = node(*tensors)
+            return out if single else (out,)
         bounds = np.cumsum([0] + [o.size for o in diff])
         ctx.layout = [(lo, hi, o.shape, o.dtype) for lo, hi, o in zip(bounds, bounds[1:], diff)]
         node._result = np.concatenate([o.data.reshape(-1) for o in diff])
@@ -249,6 +250,7 @@ class _DelayedError(Op):
     """The identity, whose backward refuses: marks results of a once-differentiable backward."""
 
     __slots__ = ()
+    name = "once_differentiable"
     reads_inputs = False
     reads_output = False
 
