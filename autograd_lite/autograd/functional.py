@@ -228,8 +228,11 @@ def jvp(
 ) -> tuple[Any, Any]:
     """``(func(*inputs), J v)``: the Jacobian-vector product, shaped like the outputs.
 
-    Exact, by the double-backward trick (two backward passes; see the module docstring).
-    ``v`` is shaped like ``inputs``; it may be omitted when the input is one element.
+    Exact, not a finite difference: the engine has reverse mode only, so this takes two
+    backward passes (the double-backward trick). The first builds ``u -> J^T u`` as a graph in
+    dummy cotangents ``u``; that map is linear, so its derivative with respect to ``u`` in the
+    direction ``v`` is ``J v``, whatever the value of ``u``. ``v`` is shaped like ``inputs``;
+    it may be omitted when the input is one element.
 
     >>> import autograd_lite as ag
     >>> jvp(lambda x: x.sum(), ag.tensor([1.0, 3.0]), ag.tensor([1.0, 1.0]))[1]
