@@ -10,7 +10,8 @@
 
 from typing import Any
 
-from . import data, dtypes, nn, ops, optim
+from . import autograd, data, dtypes, nn, ops, optim, random, utils
+from .autograd import elementwise_grad, inference_mode, value_and_grad
 from .core import (
     Op,
     Tensor,
@@ -25,12 +26,43 @@ from .core import (
     tensor,
     value,
 )
-from .creation import arange, full, ones, ones_like, rand, randn, zeros, zeros_like
+from .creation import (
+    allclose,
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    isclose,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    zeros,
+    zeros_like,
+)
 from .dtypes import *  # noqa: F403 - ag.float32, ag.get_default_dtype, ...
 from .dtypes import __all__ as _dtypes_all
 from .ops import *  # noqa: F403 - the ops under numpy's names: ag.exp, ag.matmul, ...
 from .ops.declarations import declare, tensor_method
 from .ops.declarations import exported as _exported_ops
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 from .serialization import load, save
 
 __version__ = "0.1.0"
@@ -50,14 +82,40 @@ __all__ = [
     "value",
     "declare",
     "tensor_method",
+    "inference_mode",
+    "elementwise_grad",
+    "value_and_grad",
     "zeros",
     "ones",
+    "full",
+    "empty",
+    "eye",
+    "arange",
+    "linspace",
     "zeros_like",
     "ones_like",
-    "full",
-    "arange",
-    "randn",
+    "full_like",
+    "empty_like",
     "rand",
+    "randn",
+    "randint",
+    "randperm",
+    "rand_like",
+    "randn_like",
+    "from_numpy",
+    "as_tensor",
+    "isclose",
+    "allclose",
+    "Generator",
+    "default_generator",
+    "manual_seed",
+    "seed",
+    "initial_seed",
+    "get_rng_state",
+    "set_rng_state",
+    "autograd",
+    "random",
+    "utils",
     "ops",
     "data",
     "nn",

@@ -58,6 +58,26 @@ def set_default_dtype(dtype: Any) -> None:
     _default = dt
 
 
+def for_python(data: Any, inferred: np.dtype) -> np.dtype:
+    """The dtype ``ag.tensor`` gives ``data`` that numpy inferred as ``inferred``.
+
+    Python floats (and lists of them) become the default dtype and Python complex numbers
+    its complex counterpart, as in PyTorch; ints stay int64 and bools bool. Data holding a
+    numpy array, a numpy scalar or a Tensor anywhere keeps numpy's dtype, so
+    ``ag.tensor(np.ones(2))`` and ``ag.tensor([np.float64(1.0)])`` stay float64.
+    """
+    if inferred.kind not in "fc":
+        return inferred
+    stack = [data]
+    while stack:  # one walk over the leaves, stopping at the first numpy value
+        x = stack.pop()
+        if isinstance(x, list | tuple):
+            stack.extend(x)
+        elif hasattr(x, "__array__"):  # ndarray, numpy scalar, Tensor
+            return inferred
+    return _default if inferred.kind == "f" else np.result_type(_default, np.complex64)
+
+
 def resolve(dtype: Any) -> np.dtype:
     """``dtype`` as a numpy dtype; the default one for None (``dtype=None`` arguments)."""
     return _default if dtype is None else np.dtype(dtype)

@@ -199,7 +199,13 @@ def _decode(node: Any, npz: Any) -> Any:
 def _read_header(npz: Any) -> Any:
     """The root structure node, after checking that ``npz`` is a checkpoint we can read."""
     if _META_KEY not in npz.files:
-        raise ValueError(f"it has no {_META_KEY!r} entry; read plain .npz files with numpy.load")
+        if any(name.endswith("data.pkl") for name in npz.files):
+            raise _Identified(
+                f"it is a PyTorch checkpoint (torch.save), whose data is pickled; {_NEVER}. "
+                f"Read it with torch.load and save the arrays with ag.save, or pass "
+                f"{{k: v.numpy() for k, v in state.items()}} to load_state_dict"
+            )
+        raise _Identified(f"it has no {_META_KEY!r} entry; read plain .npz files with numpy.load")
     meta = npz[_META_KEY]
     if meta.dtype != np.uint8 or meta.ndim != 1:
         raise ValueError(f"its {_META_KEY!r} entry is {meta.dtype} of shape {meta.shape}")
@@ -246,14 +252,41 @@ def load(path: str | os.PathLike[str]) -> Any:
     {'layers': [{'b': array([0., 0., 0.])}], 'name': 'mlp'}
     """
     with open(path, "rb") as f:  # missing file, permissions: the OS error, unchanged
-        try:
-            contents = np.load(f, allow_pickle=False)
-            if not isinstance(contents, np.lib.npyio.NpzFile):
-                raise ValueError("it holds a single .npy array, not an .npz archive")
-            with contents as npz:
-                return _decode(_read_header(npz), npz)
-        except _READ_ERRORS as exc:
-            raise ValueError(
-                f"load: {os.fspath(path)!r} is not a readable autograd_lite checkpoint "
-                f"(truncated, corrupted or not written by autograd_lite.save): {exc}"
-            ) from exc
+        what = _not_an_archive(f.read(8))
+        if what is None:
+            f.seek(0)
+            try:
+                with np.load(f, allow_pickle=False) as npz:
+                    return _decode(_read_header(npz), npz)
+            except _READ_ERRORS as exc:
+                raise ValueError(f"load: {os.fspath(path)!r} {_NOT_OURS}{_damage(exc)}") from exc
+    raise ValueError(f"load: {os.fspath(path)!r} {_NOT_OURS}: {what}")
+
+
+_NOT_OURS = "is not a readable autograd_lite checkpoint"
+_NEVER = "ag.load never unpickles, because unpickling can run arbitrary code"
+
+
+def _not_an_archive(head: bytes) -> str | None:
+    """What the file is, from its first bytes, unless it is a zip (as an .npz is)."""
+    if head.startswith(b"PK"):
+        return None
+    if not head:
+        return "the file is empty"
+    if head.startswith(b"\x93NUMPY"):
+        return "it holds a single .npy array, not an .npz archive; read it with numpy.load"
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return f"it is a Python pickle (pickle.dump, or an old torch.save); {_NEVER}"
+    return f"it is not an .npz archive (it starts with {head!r})"
+
+
+class _Identified(ValueError):
+    """The file is intact, but something else than a checkpoint: the message says what."""
+
+
+def _damage(exc: BaseException) -> str:
+    if isinstance(exc, _Identified):
+        return f": {exc}"
+    if "allow_pickle" in str(exc):  # numpy's advice, a keyword ag.load does not have
+        return f": it holds an object array, which only unpickling could read; {_NEVER}"
+    return f" (truncated, corrupted or not written by autograd_lite.save): {exc}"

@@ -54,10 +54,27 @@ def test_only_floating_tensors_may_require_grad():
         ag.tensor([1, 2, 3], requires_grad=True)
 
 
-def test_python_scalars_and_lists_become_float64_like_numpy():
-    assert ag.tensor(1.0).dtype == np.float64
-    assert ag.tensor([1.0, 2.0]).dtype == np.float64
+def test_python_floats_take_the_default_dtype_numpy_values_keep_theirs():
+    """As torch.tensor: Python floats become the default dtype (float32), ints int64, bools
+    bool; numpy arrays, numpy scalars (even inside lists) and Tensors keep their dtype."""
+    assert ag.tensor(1.0).dtype == ag.get_default_dtype() == np.float32
+    assert ag.tensor([1.0, 2.0]).dtype == np.float32
+    assert ag.tensor([[1, 2.5], [3, 4]]).dtype == np.float32
+    assert ag.tensor(1j).dtype == np.complex64
     assert ag.tensor([1, 2]).dtype == np.int64
+    assert ag.tensor([True]).dtype == np.bool_
+    assert ag.tensor(np.ones(2)).dtype == np.float64
+    assert ag.tensor(np.float64(1.0)).dtype == np.float64
+    assert ag.tensor([np.float64(1.0), 2.0]).dtype == np.float64
+    assert ag.tensor([np.ones(2), np.ones(2)]).dtype == np.float64
+    assert ag.tensor(np.ones(2, np.float16)).dtype == np.float16
+    assert ag.tensor(ag.tensor(np.ones(2))).dtype == np.float64
+    assert ag.tensor([1.0], dtype=np.float64).dtype == np.float64
+    ag.set_default_dtype(np.float64)
+    try:
+        assert ag.tensor([1.5]).dtype == np.float64 and ag.tensor(1j).dtype == np.complex128
+    finally:
+        ag.set_default_dtype(np.float32)
 
 
 def test_reflected_operators_with_scalars_and_numpy_arrays_give_tensors():
@@ -205,7 +222,7 @@ def test_gradient_penalty_pattern_backward_through_a_gradient():
 
 
 def test_deep_chain_of_a_million_ops_backpropagates_without_recursion():
-    x = ag.tensor(1.0, requires_grad=True)
+    x = ag.tensor(1.0, dtype=np.float64, requires_grad=True)
     y = x
     for _ in range(500_000):
         y = y * 1.0000001
@@ -308,7 +325,7 @@ def test_custom_op_gets_a_function_and_a_second_derivative():
     def softplus(x):
         return Softplus()(x)
 
-    x = ag.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    x = ag.tensor([-1.0, 0.0, 2.0], dtype=np.float64, requires_grad=True)
     (d1,) = ag.grad(softplus(x).sum(), x, create_graph=True)
     (d2,) = ag.grad(d1.sum(), x)
     s = 1 / (1 + np.exp(-x.data))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import collections
 import gzip
 import hashlib
+import time
 from importlib import resources
 
 import numpy as np
@@ -447,3 +449,151 @@ def test_loader_rejects_mismatched_arrays_and_non_datasets():
         data.DataLoader((np.zeros(5), np.zeros(4)), batch_size=2)
     with pytest.raises(TypeError, match="DataLoader.*int"):
         data.DataLoader(42)
+
+
+# -- DataLoader with PyTorch's arguments
+
+
+def test_loader_accepts_pytorch_keywords_and_habits():
+    X, y = np.arange(20.0).reshape(10, 2), np.arange(10)
+    loader = data.DataLoader(
+        data.TensorDataset(X, y),
+        batch_size=4,
+        shuffle=False,
+        num_workers=0,
+        pin_memory=True,  # nothing to pin on the CPU: accepted, no effect
+        drop_last=False,
+        timeout=0,
+        worker_init_fn=None,
+        generator=None,
+        persistent_workers=False,
+    )
+    assert [yb.tolist() for _, yb in loader] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+
+
+@pytest.mark.parametrize("persistent", [False, True])
+def test_worker_threads_give_the_same_batches_in_order(persistent):
+    X, y = np.arange(40.0).reshape(20, 2), np.arange(20)
+    started = []
+    for shuffle in (False, True):
+        ag.manual_seed(4)
+        plain = [yb.tolist() for _, yb in data.DataLoader((X, y), batch_size=3, shuffle=shuffle)]
+        ag.manual_seed(4)
+        threaded = data.DataLoader(
+            (X, y),
+            batch_size=3,
+            shuffle=shuffle,
+            num_workers=2,
+            prefetch_factor=1,
+            persistent_workers=persistent,
+            worker_init_fn=started.append,
+        )
+        assert [yb.tolist() for _, yb in threaded] == plain
+        assert len(threaded) == len(plain) == 7
+    assert set(started) <= {0, 1} and started
+
+
+def test_worker_threads_stop_early_and_time_out():
+    class Slow(data.Dataset):
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            time.sleep(0.2)
+            return np.float64(i)
+
+    first = next(iter(data.DataLoader(Slow(), batch_size=1, num_workers=2)))
+    assert first.tolist() == [0.0]
+    with pytest.raises(RuntimeError, match="DataLoader timed out after 0.01 seconds"):
+        list(data.DataLoader(Slow(), batch_size=1, num_workers=1, timeout=0.01))
+
+
+def test_collate_fn_gets_the_list_of_samples():
+    X, y = np.arange(6.0).reshape(3, 2), np.array([0, 1, 0])
+    seen = []
+
+    def collate(samples):
+        seen.append(samples)
+        return len(samples)
+
+    assert list(data.DataLoader((X, y), batch_size=2, collate_fn=collate)) == [2, 1]
+    (x0, y0), _ = seen[0]
+    np.testing.assert_array_equal(x0, [0.0, 1.0])
+    assert y0 == 0
+
+
+def test_default_collate_recurses_like_pytorch():
+    Point = collections.namedtuple("Point", "x y")
+    batch = data.default_collate(
+        [
+            {"img": np.ones((2, 2)), "meta": (1, 2.5), "name": "a", "p": Point(1.0, 2)},
+            {"img": np.zeros((2, 2)), "meta": (3, 4.5), "name": "b", "p": Point(3.0, 4)},
+        ]
+    )
+    assert batch["img"].shape == (2, 2, 2)
+    assert batch["meta"][0].dtype == np.int64 and batch["meta"][1].dtype == np.float64
+    assert batch["name"] == ["a", "b"]
+    assert isinstance(batch["p"], Point) and batch["p"].y.tolist() == [2, 4]
+    with pytest.raises(TypeError, match="default_collate: batch must contain.*object"):
+        data.default_collate([object(), object()])
+    with pytest.raises(RuntimeError, match="equal size"):
+        data.default_collate([(1, 2), (3,)])
+    loader = data.DataLoader([{"x": np.ones(2), "y": 1}] * 3, batch_size=2)
+    assert [b["x"].shape for b in loader] == [(2, 2), (1, 2)]
+
+
+def test_batch_size_none_yields_samples_as_tensors():
+    X = np.arange(6.0).reshape(3, 2)
+    samples = list(data.DataLoader((X,), batch_size=None))
+    assert len(samples) == 3 and isinstance(samples[0][0], ag.Tensor)
+    np.testing.assert_array_equal(samples[2][0].data, [4.0, 5.0])
+
+
+def test_samplers_and_batch_samplers_choose_the_order():
+    X = np.arange(10)
+    loader = data.DataLoader((X,), batch_size=4, sampler=[9, 8, 7, 1, 0])
+    assert [b[0].tolist() for b in loader] == [[9, 8, 7, 1], [0]] and len(loader) == 2
+    loader = data.DataLoader((X,), batch_sampler=[[1, 2], [5]])
+    assert [b[0].tolist() for b in loader] == [[1, 2], [5]]
+    sampler = data.RandomSampler(range(5), generator=ag.Generator().manual_seed(0))
+    assert sorted(sampler) == [0, 1, 2, 3, 4] and len(sampler) == 5
+    with_replacement = data.RandomSampler(range(3), replacement=True, num_samples=50)
+    assert len(list(with_replacement)) == 50 and set(with_replacement) <= {0, 1, 2}
+    assert len(list(data.RandomSampler(range(3), num_samples=7))) == 7
+    assert sorted(data.SubsetRandomSampler([4, 6, 8])) == [4, 6, 8]
+    batches = data.BatchSampler(data.SequentialSampler(range(7)), 3, drop_last=True)
+    assert list(batches) == [[0, 1, 2], [3, 4, 5]] and len(batches) == 2
+    assert list(data.BatchSampler(iter(range(3)), 2, drop_last=False)) == [[0, 1], [2]]
+
+
+def test_generator_makes_shuffling_reproducible():
+    X = np.arange(12)
+
+    def epochs(gen):
+        loader = data.DataLoader((X,), batch_size=12, shuffle=True, generator=gen)
+        return [next(iter(loader))[0].tolist() for _ in range(2)]
+
+    a = epochs(ag.Generator().manual_seed(3))
+    assert a == epochs(ag.Generator().manual_seed(3)) and a[0] != a[1]
+    parts = data.random_split((X,), [6, 6], generator=ag.Generator().manual_seed(3))
+    again = data.random_split((X,), [6, 6], ag.Generator().manual_seed(3))
+    assert parts[0].indices.tolist() == again[0].indices.tolist()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"num_workers": -1}, ["num_workers", "-1"]),
+        ({"prefetch_factor": 2}, ["prefetch_factor", "num_workers > 0"]),
+        ({"persistent_workers": True}, ["persistent_workers", "num_workers > 0"]),
+        ({"sampler": [0], "shuffle": True}, ["sampler", "shuffle"]),
+        ({"batch_sampler": [[0]], "batch_size": 2}, ["batch_sampler", "mutually exclusive"]),
+        ({"batch_size": None, "drop_last": True}, ["batch_size=None", "drop_last"]),
+        ({"timeout": -1}, ["timeout", "non-negative"]),
+    ],
+)
+def test_loader_refuses_conflicting_options_as_pytorch(kwargs, words):
+    with pytest.raises(ValueError) as info:
+        data.DataLoader((np.zeros(4),), **kwargs)
+    for word in words:
+        assert word in str(info.value)

@@ -227,7 +227,7 @@ def test_raw_numpy_writes_to_data_are_not_caught_and_give_a_stale_gradient():
 def test_writing_a_value_the_backward_does_not_read_is_not_an_error():
     """Like PyTorch: tanh's backward reads only its output and add's reads nothing, so writing
     their inputs after the forward leaves the gradients right, and backward goes ahead."""
-    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    w = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
     b = ag.tensor([0.5, 0.5])
     loss = (ag.tanh(w) + b).sum()
     with ag.no_grad():

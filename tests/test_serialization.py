@@ -440,3 +440,45 @@ def test_pickle_file_is_refused_without_running_it(tmp_path):
 def test_missing_file_is_a_file_not_found_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "absent.npz")
+
+
+# -- what a file that is not a checkpoint is, said without numpy's allow_pickle advice
+
+
+def test_pickle_file_is_named_as_such_and_never_loaded(tmp_path):
+    path = tmp_path / "model.pkl"
+    path.write_bytes(pickle.dumps({"w": np.zeros(2)}))
+    message = _expect_load_error(path)
+    assert "Python pickle" in message and "never unpickles" in message
+    assert "allow_pickle" not in message  # a keyword ag.load does not accept
+
+
+def test_object_array_message_does_not_advise_allow_pickle(tmp_path):
+    path = tmp_path / "c.npz"
+    _npz_with(
+        path,
+        __autograd_lite__=_header({"dict": [["w", {"array": "w"}]]}),
+        w=np.array([{"a": 1}], dtype=object),
+    )
+    message = _expect_load_error(path)
+    assert "object array" in message and "never unpickles" in message
+    assert "allow_pickle" not in message
+
+
+def test_text_file_is_not_called_a_pickle(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello")
+    message = _expect_load_error(path)
+    assert "not an .npz archive" in message and "b'hello'" in message
+    assert "pickle" not in message
+
+
+def test_pytorch_checkpoint_is_recognised(tmp_path):
+    # torch.save's format: a zip whose data.pkl holds the (pickled) structure
+    path = tmp_path / "model.pt"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("model/data.pkl", pickle.dumps({"w": 1}))
+        zf.writestr("model/version", "3\n")
+    message = _expect_load_error(path)
+    assert "PyTorch checkpoint" in message and "torch.load" in message
+    assert "truncated" not in message

@@ -123,7 +123,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.leaves = {
             "w": ag.tensor(rng.uniform(-1, 1, 3), requires_grad=True),
             "M": ag.tensor(rng.uniform(-1, 1, (2, 3)), requires_grad=True),
-            "b": ag.tensor(0.5, requires_grad=True),
+            "b": ag.tensor(0.5, dtype=np.float64, requires_grad=True),
         }
         self.values = {k: t.data.copy() for k, t in self.leaves.items()}
         self.expected_grads: dict[str, np.ndarray | None] = dict.fromkeys(self.leaves)

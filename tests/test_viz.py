@@ -36,8 +36,8 @@ RED = 'fillcolor="#ff8787"'
 
 
 def expression() -> ag.Tensor:
-    a = ag.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True, name="a")
-    b = ag.tensor([0.5, -1.0], requires_grad=True, name="b")
+    a = ag.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=np.float64, requires_grad=True, name="a")
+    b = ag.tensor([0.5, -1.0], dtype=np.float64, requires_grad=True, name="b")
     return ag.sum(ag.exp(-(a @ b)) / 2.0 + ag.mean(a * b, axis=1), axis=0)
 
 
@@ -59,7 +59,7 @@ def mlp_loss() -> tuple[MLP, ag.Tensor, ag.Tensor]:
 
 
 def second_order() -> ag.Tensor:
-    x = ag.tensor([1.0, 2.0], requires_grad=True, name="x")
+    x = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True, name="x")
     (dx,) = ag.grad(ag.sum(ag.sin(x) * x), x, create_graph=True)
     return dx
 
@@ -152,7 +152,7 @@ def test_dot_is_byte_identical_in_another_process():
 
 
 def test_node_ids_follow_traversal_order_not_object_identity():
-    x = ag.tensor(2.0, requires_grad=True, name="x")
+    x = ag.tensor(2.0, dtype=np.float64, requires_grad=True, name="x")
     vg = build_graph(ag.exp(x) * 3.0)
     assert [n.id for n in vg.nodes] == ["t0", "op0", "t1", "c0", "op1", "t2"]
     assert [n.lines[0] for n in vg.nodes] == [
@@ -263,7 +263,7 @@ def test_a_freed_graph_is_drawn_up_to_the_freed_op():
 
 
 def test_labels_escape_quotes_backslashes_and_html():
-    x = ag.tensor(1.0, requires_grad=True, name='a"b\\N<i>')
+    x = ag.tensor(1.0, dtype=np.float64, requires_grad=True, name='a"b\\N<i>')
     src = draw_graph(ag.exp(x)).source
     assert 'label="a\\"b\\\\N<i>\\n() float64"' in src
 
@@ -272,7 +272,7 @@ def test_labels_escape_quotes_backslashes_and_html():
 
 
 def test_nan_and_inf_in_data_and_grad_are_highlighted_with_a_legend():
-    x = ag.tensor([0.0, 1.0], requires_grad=True, name="x")
+    x = ag.tensor([0.0, 1.0], dtype=np.float64, requires_grad=True, name="x")
     with np.errstate(divide="ignore"):
         y = ag.log(x)  # -inf at 0
         loss = ag.sum(y)

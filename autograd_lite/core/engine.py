@@ -279,11 +279,16 @@ def run(
 
 
 def backward(
-    root: Tensor, gradient: Any, retain_graph: bool, create_graph: bool, inputs: Any = None
+    roots: Sequence[Tensor],
+    gradients: Sequence[Any],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Any = None,
 ) -> None:
-    """``Tensor.backward``: accumulate the gradients into ``.grad``."""
+    """``Tensor.backward`` (one root) and ``ag.autograd.backward``: accumulate into ``.grad``
+    (of ``inputs`` only, when given)."""
     targets = None if inputs is None else _as_targets(inputs, "backward")
-    found = run((root,), (gradient,), retain_graph, create_graph, targets)
+    found = run(roots, gradients, retain_graph, create_graph, targets)
     with _accumulate:
         for t, g in found.items():
             _accumulate_grad(t, g, create_graph)

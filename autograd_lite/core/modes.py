@@ -87,18 +87,6 @@ class enable_grad(_GradSwitch):
     mode = True
 
 
-class inference_mode(_GradSwitch):
-    """PyTorch's name for :class:`no_grad` in inference code (``mode=False`` records again)."""
-
-    def __new__(cls, mode: Any = True) -> Any:
-        if callable(mode):  # bare decorator
-            return cls()(mode)
-        return Switch.__new__(cls)
-
-    def __init__(self, mode: Any = True) -> None:
-        Switch.__init__(self, not mode)
-
-
 class set_grad_enabled(Switch):
     """Turn recording on or off (per thread): as a call, in a ``with`` block, or as a decorator.
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import dtypes
 from . import writes
 
 if TYPE_CHECKING:  # the methods that autograd_lite.ops declares, for type checkers
@@ -197,7 +198,7 @@ class Tensor(_Methods):
                 raise TypeError("backward: pass gradient= or grad= (its old name), not both")
             gradient = grad
         keep = create_graph if retain_graph is None else retain_graph
-        _engine.backward(self, gradient, keep or create_graph, create_graph, inputs)
+        _engine.backward((self,), (gradient,), keep or create_graph, create_graph, inputs)
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
@@ -235,15 +236,22 @@ class _Size(int):
 def tensor(
     data: ArrayLike, requires_grad: bool = False, dtype: Any = None, name: str | None = None
 ) -> Tensor:
-    """A leaf tensor holding a copy of ``data`` (Python floats and lists become float64).
+    """A leaf tensor holding a copy of ``data``.
 
-    >>> import autograd_lite as ag
-    >>> ag.tensor([[1, 2], [3, 4]], dtype="float32", requires_grad=True).shape
-    (2, 2)
+    Without ``dtype``, as ``torch.tensor``: Python floats (and lists of them) become
+    ``ag.get_default_dtype()`` (float32), Python ints int64, bools bool; numpy arrays,
+    numpy scalars and Tensors keep their dtype (``ag.tensor(np.ones(2))`` is float64).
+
+    >>> import numpy as np, autograd_lite as ag
+    >>> ag.tensor([1.5]).dtype, ag.tensor([1, 2]).dtype, ag.tensor(np.ones(2)).dtype
+    (dtype('float32'), dtype('int64'), dtype('float64'))
     """
     if isinstance(data, Tensor):
         data = data.data
-    return Tensor(np.array(data, dtype=dtype, copy=True), requires_grad, name=name)
+    arr = np.array(data, dtype=dtype, copy=True)
+    if dtype is None and not isinstance(data, np.ndarray | np.generic):
+        arr = arr.astype(dtypes.for_python(data, arr.dtype), copy=False)
+    return Tensor(arr, requires_grad, name=name)
 
 
 def value(x: Any) -> Any:

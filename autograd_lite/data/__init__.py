@@ -1,7 +1,8 @@
 """Datasets and mini-batch loading.
 
-- ``DataLoader``, ``Dataset``, ``TensorDataset``, ``Subset``, ``random_split``: as in
-  PyTorch; batches are tuples of Tensors cut from whole arrays by fancy indexing.
+- ``DataLoader``, ``Dataset``, ``TensorDataset``, ``Subset``, ``random_split``, the
+  samplers and ``default_collate``: as in PyTorch (``torch.utils.data``); batches are
+  tuples of Tensors cut from whole arrays by fancy indexing.
 - Toy and classic data sets returning numpy ``(X, y)``, all offline: ``spiral``,
   ``five_clusters``, ``xor``, ``iris``, ``digits`` (shipped with the package) and
   ``mnist(root)`` (IDX files you download yourself; ``read_idx`` reads any IDX file).
@@ -27,17 +28,37 @@ from .datasets import (
     xor,
 )
 from .idx import MNIST_URLS, mnist, read_idx
-from .loader import DataLoader, Dataset, Subset, TensorDataset, random_split
+from .loader import (
+    BatchSampler,
+    DataLoader,
+    Dataset,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    Subset,
+    SubsetRandomSampler,
+    TensorDataset,
+    default_collate,
+    default_convert,
+    random_split,
+)
 
 __all__ = [
     "FIVE_CLUSTER_CENTERS",
     "IRIS_CLASS_NAMES",
     "IRIS_FEATURE_NAMES",
     "MNIST_URLS",
+    "BatchSampler",
     "DataLoader",
     "Dataset",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
     "Subset",
+    "SubsetRandomSampler",
     "TensorDataset",
+    "default_collate",
+    "default_convert",
     "digits",
     "five_clusters",
     "iris",

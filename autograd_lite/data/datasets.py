@@ -14,7 +14,7 @@ from importlib import resources
 import numpy as np
 
 from .._args import check_count
-from ..creation import RNGLike
+from ..creation import RNGLike, as_rng
 
 __all__ = [
     "IRIS_CLASS_NAMES",
@@ -51,7 +51,8 @@ def spiral(
     noise : float
         Standard deviation of the angle noise.
     seed : int, numpy Generator or None
-        Source of the noise; the same seed gives the same points.
+        Source of the noise; the same seed gives the same points. None: the global
+        generator that ``ag.manual_seed`` seeds.
 
     Returns
     -------
@@ -69,7 +70,7 @@ def spiral(
     check_count("spiral", "n_classes", n_classes, 1)
     if not noise >= 0:
         raise ValueError(f"spiral: noise must be >= 0, got {noise!r}")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     n = n_per_class
     X = np.zeros((n * n_classes, 2))
     y = np.zeros(n * n_classes, dtype=np.int64)
@@ -104,7 +105,7 @@ def five_clusters(
     std : float
         Standard deviation of each coordinate around its centre.
     seed : int, numpy Generator or None
-        Source of the noise.
+        Source of the noise; None: the global generator that ``ag.manual_seed`` seeds.
 
     Returns
     -------
@@ -120,7 +121,7 @@ def five_clusters(
     check_count("five_clusters", "n_per_class", n_per_class, 1)
     if not std >= 0:
         raise ValueError(f"five_clusters: std must be >= 0, got {std!r}")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     y = np.repeat(np.arange(5, dtype=np.int64), n_per_class)
     X = FIVE_CLUSTER_CENTERS[y] + rng.standard_normal((len(y), 2)) * std
     return X, y

@@ -4,13 +4,8 @@
 ``ParameterList``, ``ParameterDict``); layers (``Linear``, ``Conv2d``, ``BatchNorm1d``,
 ``LSTM``, ``MultiheadAttention``, the ``Transformer`` family, ...); losses as modules;
 ``functional`` (``F``), ``init`` and ``utils`` (gradient clipping, parameters as one vector).
-Layers default to ``ag.get_default_dtype()`` parameters (``dtype=`` to change) and take
-``rng=`` (a numpy Generator or seed) for reproducible initialisation.
-``Module`` and ``Parameter``; containers (``Sequential``, ``ModuleList``, ``ModuleDict``);
-layers (``Linear``, ``Conv2d``, ``MaxPool2d``, ``Upsample``, ``BatchNorm1d``, ...); losses as
-modules; ``functional`` (``F``), ``init`` and ``utils`` (gradient clipping).
-Layers default to float32 parameters (``dtype=`` to change) and take ``rng=`` (a
-numpy Generator or seed) for reproducible initialisation.
+Layers default to ``ag.get_default_dtype()`` parameters (``dtype=`` to change) and initialise
+from the global generator (``ag.manual_seed``), or from ``rng=`` (a numpy Generator or seed).
 
 Example
 -------

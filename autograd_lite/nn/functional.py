@@ -206,8 +206,8 @@ def prelu(input: Any, weight: Any) -> Any:  # noqa: A002
 def dropout(x: Any, p: float = 0.5, training: bool = True, rng: RNGLike = None) -> Any:
     """Inverted dropout: zero each element with probability ``p``, scale the rest by 1/(1-p).
 
-    The identity when ``training`` is False or ``p`` is 0; ``rng`` (Generator or seed)
-    draws the mask.
+    The identity when ``training`` is False or ``p`` is 0. The mask is drawn from the
+    global generator (``ag.manual_seed``), or from ``rng`` (Generator or seed).
 
     Example
     -------

@@ -2,8 +2,9 @@
 
 Every function fills ``tensor.data`` in place (the array object is kept, so an
 optimiser holding the parameter sees the new values), builds no graph, keeps the
-tensor's dtype and returns the tensor. Random ones take ``rng``: a
-``numpy.random.Generator``, an ``int`` seed, or ``None`` for fresh OS entropy.
+tensor's dtype and returns the tensor. Random ones draw from the global generator
+(``ag.manual_seed``) unless given PyTorch's ``generator=`` or ``rng=`` (a
+``numpy.random.Generator`` or an ``int`` seed).
 
 Example
 -------
@@ -23,7 +24,7 @@ import math
 import numpy as np
 
 from autograd_lite.core import Tensor
-from autograd_lite.creation import RNGLike, as_rng
+from autograd_lite.creation import RNGLike, pick_rng
 from autograd_lite.nn.parameter import _mark_modified
 
 __all__ = [
@@ -105,27 +106,48 @@ def ones_(tensor: Tensor) -> Tensor:
     return _fill(tensor, 1.0)
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: RNGLike = None) -> Tensor:
+def uniform_(
+    tensor: Tensor,
+    a: float = 0.0,
+    b: float = 1.0,
+    rng: RNGLike = None,
+    *,
+    generator: RNGLike = None,
+) -> Tensor:
     """Fill with samples of U(a, b)."""
-    return _fill(tensor, as_rng(rng).uniform(a, b, size=tensor.shape))
+    gen = pick_rng("uniform_", rng, generator)
+    return _fill(tensor, gen.uniform(a, b, size=tensor.shape))
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, rng: RNGLike = None) -> Tensor:
+def normal_(
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    rng: RNGLike = None,
+    *,
+    generator: RNGLike = None,
+) -> Tensor:
     """Fill with samples of N(mean, std**2)."""
-    return _fill(tensor, as_rng(rng).normal(mean, std, size=tensor.shape))
+    gen = pick_rng("normal_", rng, generator)
+    return _fill(tensor, gen.normal(mean, std, size=tensor.shape))
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0, rng: RNGLike = None) -> Tensor:
+def xavier_uniform_(
+    tensor: Tensor, gain: float = 1.0, rng: RNGLike = None, *, generator: RNGLike = None
+) -> Tensor:
     """Glorot uniform: U(-a, a) with ``a = gain * sqrt(6 / (fan_in + fan_out))``."""
     fan_in, fan_out = _fans(tensor, "xavier_uniform_")
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    return uniform_(tensor, -bound, bound, rng)
+    return uniform_(tensor, -bound, bound, pick_rng("xavier_uniform_", rng, generator))
 
 
-def xavier_normal_(tensor: Tensor, gain: float = 1.0, rng: RNGLike = None) -> Tensor:
+def xavier_normal_(
+    tensor: Tensor, gain: float = 1.0, rng: RNGLike = None, *, generator: RNGLike = None
+) -> Tensor:
     """Glorot normal: N(0, std**2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
     fan_in, fan_out = _fans(tensor, "xavier_normal_")
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng)
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
+    return normal_(tensor, 0.0, std, pick_rng("xavier_normal_", rng, generator))
 
 
 def kaiming_uniform_(
@@ -134,6 +156,8 @@ def kaiming_uniform_(
     mode: str = "fan_in",
     nonlinearity: str = "leaky_relu",
     rng: RNGLike = None,
+    *,
+    generator: RNGLike = None,
 ) -> Tensor:
     """He uniform: U(-b, b) with ``b = gain * sqrt(3 / fan)``, gain from ``calculate_gain``.
 
@@ -142,7 +166,7 @@ def kaiming_uniform_(
     """
     fan = _fan(tensor, mode, "kaiming_uniform_")
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
-    return uniform_(tensor, -bound, bound, rng)
+    return uniform_(tensor, -bound, bound, pick_rng("kaiming_uniform_", rng, generator))
 
 
 def kaiming_normal_(
@@ -151,7 +175,10 @@ def kaiming_normal_(
     mode: str = "fan_in",
     nonlinearity: str = "leaky_relu",
     rng: RNGLike = None,
+    *,
+    generator: RNGLike = None,
 ) -> Tensor:
     """He normal: N(0, std**2) with ``std = gain / sqrt(fan)``."""
     fan = _fan(tensor, mode, "kaiming_normal_")
-    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), rng)
+    std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return normal_(tensor, 0.0, std, pick_rng("kaiming_normal_", rng, generator))

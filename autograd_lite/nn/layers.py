@@ -2,7 +2,8 @@
 
 Every layer with parameters takes keyword-only ``dtype`` (default
 ``ag.get_default_dtype()``, float32 as in PyTorch) and ``rng`` (a numpy
-``Generator`` or an int seed; ``None`` draws fresh entropy) and initialises as
+``Generator`` or an int seed; ``None`` draws from the global generator that
+``ag.manual_seed`` seeds) and initialises as
 PyTorch does.
 """
 
@@ -268,7 +269,8 @@ class LogSoftmax(Softmax):
 class Dropout(Module):
     """Inverted dropout with probability ``p`` in training mode; the identity in eval mode.
 
-    ``rng`` (Generator or seed) makes the masks reproducible.
+    The masks come from the global generator (``ag.manual_seed``), or from ``rng``
+    (Generator or seed).
 
     Example
     -------

@@ -197,7 +197,13 @@ def _clones(module: Module, n: int) -> ModuleList:
     rngs = (getattr(m, "rng", None) for m in module.modules())
     generators = {id(g): g for g in rngs if isinstance(g, np.random.Generator)}
     return ModuleList(
-        copy.deepcopy(module, {key: g.spawn(1)[0] for key, g in generators.items()})
+        copy.deepcopy(
+            module,
+            {
+                key: np.random.Generator(g.bit_generator.spawn(1)[0])
+                for key, g in generators.items()
+            },
+        )
         for _ in range(n)
     )
 

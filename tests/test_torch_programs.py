@@ -1,0 +1,179 @@
+"""The same small PyTorch programs, run by PyTorch and by autograd_lite: same numbers.
+
+Each program is written as a PyTorch user writes it, against a module called ``torch``;
+the tests run it once with ``torch`` and once with ``autograd_lite`` in its place (the
+only change a user would make is the import; ``from torch.utils.data import DataLoader``
+is spelled as attribute access here, so that the parameter decides the library). Random
+initial weights are drawn by numpy and copied in, since the two libraries' generators differ.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_lite
+
+torch = pytest.importorskip("torch")
+# torch's own vectorized forward-mode jacobian warns about its internals
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated")
+
+rng = np.random.default_rng(0)
+X_TRAIN = rng.normal(size=(16, 4)).astype(np.float32)
+Y_TRAIN = rng.integers(0, 3, size=16)
+WEIGHTS = [
+    rng.uniform(-0.5, 0.5, size=shape).astype(np.float32) for shape in [(8, 4), (8,), (3, 8), (3,)]
+]
+X64 = rng.normal(size=5)
+Y64 = rng.normal(size=5)
+V64 = rng.normal(size=5)
+
+
+def as_numpy(result):
+    """Nested tuples/lists of tensors (either library) as nested lists of arrays."""
+    if isinstance(result, tuple | list):
+        return [as_numpy(r) for r in result]
+    if hasattr(result, "detach"):
+        return result.detach().numpy()
+    return np.asarray(result)
+
+
+def assert_same(ours, theirs, rtol, atol):
+    assert type(ours) is type(theirs)
+    if isinstance(ours, list):
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            assert_same(a, b, rtol, atol)
+    else:
+        assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+        np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol)
+
+
+def both(program):
+    return as_numpy(program(autograd_lite)), as_numpy(program(torch))
+
+
+# --------------------------------------------------------------------------- the programs
+
+
+def mlp_training(torch):
+    nn, F = torch.nn, torch.nn.functional  # import torch.nn as nn, ... in a script
+    DataLoader, TensorDataset = torch.utils.data.DataLoader, torch.utils.data.TensorDataset
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3))
+    with torch.no_grad():
+        for p, w in zip(model.parameters(), WEIGHTS):
+            p.copy_(torch.from_numpy(w))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    dataset = TensorDataset(torch.from_numpy(X_TRAIN), torch.from_numpy(Y_TRAIN))
+    loader = DataLoader(dataset, batch_size=4, shuffle=False, num_workers=0)
+    losses = []
+    for _epoch in range(3):
+        for xb, yb in loader:
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+    with torch.inference_mode():
+        logits = model(torch.tensor(X_TRAIN))
+    return losses, [p.detach() for p in model.parameters()], logits
+
+
+def custom_function(torch):
+    class MyClamp(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, lo, hi):
+            ctx.save_for_backward(x)
+            ctx.lo, ctx.hi = lo, hi
+            return torch.where(x < lo, lo, torch.where(x > hi, hi, x))
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (x,) = ctx.saved_tensors
+            inside = torch.where(x < ctx.lo, 0.0, torch.where(x > ctx.hi, 0.0, grad_output))
+            return inside, None, None
+
+    class MyExp(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            result = torch.exp(x)
+            ctx.save_for_backward(result)
+            return result
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (result,) = ctx.saved_tensors
+            return grad_output * result
+
+    x = torch.tensor(X64, requires_grad=True)
+    y = MyExp.apply(MyClamp.apply(x, -0.5, 1.0))
+    (dx,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+    (d2x,) = torch.autograd.grad(dx.sum(), x)
+    z = MyExp.apply(x * 0.5)
+    z.backward(torch.ones_like(z))
+    return y, dx, d2x, x.grad
+
+
+def functional(torch):
+    jacobian, hessian = torch.autograd.functional.jacobian, torch.autograd.functional.hessian
+    vjp, jvp = torch.autograd.functional.vjp, torch.autograd.functional.jvp
+    hvp, vhp = torch.autograd.functional.hvp, torch.autograd.functional.vhp
+
+    def f(x):
+        return torch.tanh(x) * x.sum()
+
+    def energy(x, y):
+        return (torch.exp(x * 0.5) * y).sum() + (x * x * x).sum()
+
+    x, y, v = torch.tensor(X64), torch.tensor(Y64), torch.tensor(V64)
+    return (
+        jacobian(f, x),
+        jacobian(f, x, vectorize=True, strategy="forward-mode"),
+        jacobian(lambda a, b: (a * b, a.sum() * b), (x, y)),
+        hessian(energy, (x, y)),
+        hessian(lambda a: (torch.sin(a) * a).sum(), x),
+        vjp(f, x, v),
+        jvp(f, x, v),
+        hvp(energy, (x, y), (v, v)),
+        vhp(energy, (x, y), (v, v)),
+    )
+
+
+def grad_modes_and_backward(torch):
+    x = torch.tensor(X64, requires_grad=True)
+    w = torch.tensor(Y64, requires_grad=True)
+    a, b = (x * w).sum(), (torch.tanh(x) * w).sum()
+    torch.autograd.backward([a, b], [torch.tensor(1.0, dtype=torch.float64), None])
+    with torch.no_grad():
+        frozen = x * 2
+
+    @torch.no_grad()
+    def doubled(t):
+        return t * 2
+
+    return x.grad, w.grad, frozen, doubled(w), torch.zeros(2, 3), torch.ones((2,)), torch.arange(4)
+
+
+# --------------------------------------------------------------------------- the tests
+
+
+def test_mlp_training_loop_gives_the_same_losses_and_weights():
+    ours, theirs = both(mlp_training)
+    assert_same(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_custom_functions_give_the_same_values_and_derivatives():
+    ours, theirs = both(custom_function)
+    assert_same(ours, theirs, rtol=1e-12, atol=1e-14)
+
+
+def test_jacobian_hessian_and_their_products_are_the_same():
+    ours, theirs = both(functional)
+    assert_same(ours, theirs, rtol=1e-12, atol=1e-14)
+
+
+def test_backward_of_several_outputs_grad_modes_and_factories_are_the_same():
+    ours, theirs = both(grad_modes_and_backward)
+    assert_same(ours, theirs, rtol=1e-12, atol=1e-14)
