@@ -10,7 +10,7 @@
 
 from typing import Any
 
-from . import data, dtypes, nn, ops, optim
+from . import data, dtypes, linalg, nn, ops, optim
 from .core import (
     Op,
     Tensor,
@@ -59,6 +59,7 @@ __all__ = [
     "randn",
     "rand",
     "ops",
+    "linalg",
     "data",
     "nn",
     "optim",
