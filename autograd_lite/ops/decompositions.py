@@ -146,7 +146,7 @@ def det(a: ArrayLike) -> Any:
     (backward raises LinAlgError; PyTorch returns the adjugate there).
 
     >>> import numpy as np, autograd_lite as ag
-    >>> float(ag.linalg.det(np.array([[2.0, 1.0], [1.0, 3.0]])))
+    >>> round(float(ag.linalg.det(np.array([[2.0, 1.0], [1.0, 3.0]]))), 12)
     5.0
     """
     return apply_unary(Det(), a)

@@ -123,7 +123,7 @@ declare(matmul, namespace="linalg", numpy=np.linalg.matmul)  # ag.linalg.matmul,
 # ------------------------------------------------------------------ einsum
 
 _LETTERS = string.ascii_letters  # numpy's einsum labels (sublist ints 0..51 map to these)
-_SMALL = 4096  # two operands up to this many elements: numpy's C loop beats planning a path
+_SMALL = 2048  # two operands up to this many elements in all: the C loop beats a planned path
 
 
 @lru_cache(maxsize=1024)
@@ -163,42 +163,55 @@ def _explicit(subscripts: str, ndims: tuple[int, ...]) -> tuple[tuple[str, ...],
     return tuple(terms), out
 
 
-def _operand_grad(k: int, g: Any, xs: Sequence[Any], subscripts: str, optimize: Any) -> Any:
-    """The gradient of operand ``k``: an einsum of ``g`` with the other operands.
+@lru_cache(maxsize=1024)
+def _grad_plan(
+    subscripts: str, shapes: tuple[tuple[int, ...], ...], k: int
+) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """How operand ``k``'s gradient is computed: the subscripts of an einsum of the upstream
+    gradient, the other operands and helpers (``("eye", n)`` or ``("ones", n)``), in that
+    order. Planned once per subscripts and shapes.
 
     A label that operand ``k`` repeats (``"ii"``) gets a fresh letter per repeat, tied to it
-    by an identity matrix; a label that no other operand has at full size (summed inside
-    operand ``k``, or broadcast from size 1 elsewhere) comes back through a vector of ones.
-    Where operand ``k`` itself has size 1 the gradient comes back full size and the engine
-    sums it, as for any broadcast.
+    by an identity matrix; a label that nothing else has at full size (summed inside operand
+    ``k``, or broadcast from size 1 elsewhere) comes back through a vector of ones. Where
+    operand ``k`` itself has size 1 the gradient comes back full size and the engine sums
+    it, as for any broadcast.
     """
-    terms, out = _explicit(subscripts, tuple(len(_shape(x)) for x in xs))
+    terms, out = _explicit(subscripts, tuple(len(s) for s in shapes))
     sizes: dict[str, int] = {}  # each label's broadcast size
-    for term, x in zip(terms, xs):
-        for c, n in zip(term, _shape(x)):
+    for term, shape in zip(terms, shapes):
+        for c, n in zip(term, shape):
             if sizes.get(c, 1) == 1:
                 sizes[c] = n
-    dtype = value(g).dtype
-    operands = [g, *(x for j, x in enumerate(xs) if j != k)]
     labels = [out, *(t for j, t in enumerate(terms) if j != k)]
-    used = set("".join(terms) + out)
-    fresh = (c for c in _LETTERS if c not in used)
+    full = set(out)  # (the upstream gradient has the output's full sizes)
+    for j, (term, shape) in enumerate(zip(terms, shapes)):
+        full |= {c for c, n in zip(term, shape) if j != k and n == sizes[c]}
+    helpers: list[tuple[str, int]] = []
+    fresh = (c for c in _LETTERS if c not in set("".join(terms) + out))
     result = ""
     for c in terms[k]:
         if c in result:
             tie = next(fresh)
-            operands.append(np.eye(sizes[c], dtype=dtype))
+            helpers.append(("eye", sizes[c]))
             labels.append(c + tie)
+            full.add(c)
             c = tie
         result += c
-    full = {
-        c for term, x in zip(labels, operands) for c, n in zip(term, _shape(x)) if n == sizes.get(c)
-    }
     for c in dict.fromkeys(terms[k]):
-        if c not in full:  # summed inside operand k, or broadcast from size 1 elsewhere
-            operands.append(np.ones(sizes[c], dtype=dtype))
+        if c not in full:
+            helpers.append(("ones", sizes[c]))
             labels.append(c)
-    return einsum(f"{','.join(labels)}->{result}", *operands, optimize=optimize)
+    return f"{','.join(labels)}->{result}", tuple(helpers)
+
+
+def _operand_grad(k: int, g: Any, xs: Sequence[Any], subscripts: str, optimize: Any) -> Any:
+    """The gradient of operand ``k``: an einsum of ``g`` with the other operands."""
+    spec, helpers = _grad_plan(subscripts, tuple(_shape(x) for x in xs), k)
+    dtype = value(g).dtype
+    made = [np.eye(n, dtype=dtype) if kind == "eye" else np.ones(n, dtype) for kind, n in helpers]
+    others = [x for j, x in enumerate(xs) if j != k]
+    return einsum(spec, g, *others, *made, optimize=optimize)
 
 
 def _size_conflict(subscripts: str, xs: Sequence[Any]) -> str | None:
