@@ -207,6 +207,18 @@ CASES: list[Case] = [
         r"tensordot: axis of a 5 is out of range for a tensor of shape \(2, 3\)",
     ),
     Case(
+        "tensordot numpy and PyTorch keywords",
+        lambda e: ag.tensordot(e.a, e.a, axes=1, dims=1),
+        TypeError,
+        r"tensordot: got both axes= \(numpy's name\) and dims= \(PyTorch's name\)",
+    ),
+    Case(
+        "cross numpy and PyTorch keywords",
+        lambda e: ag.cross(e.a, e.a, axis=1, dim=1),
+        TypeError,
+        r"cross: got both axis= \(numpy's name\) and dim= \(PyTorch's name\)",
+    ),
+    Case(
         "dot not aligned",
         lambda e: e.a.dot(e.b),
         ValueError,

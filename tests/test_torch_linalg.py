@@ -89,7 +89,7 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any], list[np.ndarray]]
     ),
     # other products
     "tensordot": (
-        lambda a, b: ag.tensordot(a, b, axes=([0, 2], [1, 0])),
+        lambda a, b: ag.tensordot(a, b, dims=([0, 2], [1, 0])),
         lambda a, b: T.tensordot(a, b, dims=([0, 2], [1, 0])),
         [_random(2, 3, 4), _random(4, 2, 5)],
     ),
@@ -98,7 +98,7 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any], list[np.ndarray]]
     "outer": (ag.outer, T.outer, [_random(3), _random(4)]),
     "kron": (ag.kron, T.kron, [_random(2, 3), _random(3, 2)]),
     "cross": (
-        lambda a, b: ag.cross(a, b, axis=0),
+        lambda a, b: ag.cross(a, b, dim=0),
         lambda a, b: TL.cross(a, b, dim=0),
         [_random(3, 4), _random(3, 4)],
     ),

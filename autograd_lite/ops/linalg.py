@@ -338,16 +338,19 @@ def _tensordot_axes(axes: Any, nda: int, ndb: int) -> tuple[list[int], list[int]
 
 
 @declare(numpy=np.tensordot)
-def tensordot(a: ArrayLike, b: ArrayLike, axes: Any = 2) -> Any:
+def tensordot(a: ArrayLike, b: ArrayLike, axes: Any = UNSET, *, dims: Any = UNSET) -> Any:
     """Sum products over the given axes of ``a`` and ``b``, as ``np.tensordot``.
 
-    ``axes=N`` pairs the last N axes of ``a`` with the first N of ``b``; ``axes=(ia, ib)``
-    pairs the listed axes. The result holds ``a``'s other axes, then ``b``'s.
+    ``axes=N`` (default 2) pairs the last N axes of ``a`` with the first N of ``b``;
+    ``axes=(ia, ib)`` pairs the listed axes. The result holds ``a``'s other axes, then
+    ``b``'s. PyTorch's keyword ``dims=`` is the same argument.
 
     >>> import numpy as np, autograd_lite as ag
     >>> ag.tensordot(np.ones((2, 3, 4)), np.ones((3, 4, 5)), axes=2).shape
     (2, 5)
     """
+    axes = pick("tensordot", "axes", axes, "dims", dims)
+    axes = 2 if axes is UNSET else axes
     a, b = _array(a, "tensordot"), _array(b, "tensordot")
     ia, ib = _tensordot_axes(axes, a.ndim, b.ndim)
     ia = [_axis("tensordot", i, a.ndim, a.shape, "axis of a") for i in ia]
@@ -446,17 +449,21 @@ def cross(
     axisb: int = -1,
     axisc: int = -1,
     axis: int | None = None,
+    *,
+    dim: int = UNSET,
 ) -> Any:
     """Cross product of 3-vectors, as ``np.cross``: the vectors lie along ``axisa`` of ``a``
-    and ``axisb`` of ``b`` (``axis`` sets all three), the other axes broadcast, and the
-    result's vectors lie along ``axisc``. (numpy 2 deprecated 2-vectors; they are refused.)
+    and ``axisb`` of ``b`` (``axis`` sets all three; PyTorch's ``dim=`` is the same), the
+    other axes broadcast, and the result's vectors lie along ``axisc``. (numpy 2 deprecated
+    2-vectors; they are refused.)
 
     >>> import autograd_lite as ag
     >>> ag.cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0])
     array([0., 0., 1.])
     """
+    axis = pick("cross", "axis", UNSET if axis is None else axis, "dim", dim)
     a, b = _array(a, "cross"), _array(b, "cross")
-    if axis is not None:
+    if axis is not UNSET:
         axisa = axisb = axisc = axis
     parts = []
     for x, ax, name in ((a, axisa, "a"), (b, axisb, "b")):
