@@ -10,7 +10,7 @@
 
 from typing import Any
 
-from . import autograd, data, dtypes, nn, ops, optim, random, utils
+from . import autograd, data, dtypes, linalg, nn, ops, optim, random, utils
 from .autograd import elementwise_grad, inference_mode, value_and_grad
 from .core import (
     Op,
@@ -117,6 +117,7 @@ __all__ = [
     "random",
     "utils",
     "ops",
+    "linalg",
     "data",
     "nn",
     "optim",

@@ -144,6 +144,76 @@ def _array_sum(a: Any, b: Any) -> Any:
     return ag.sum(ag.array([[a, b], [b * 2.0 + a, a]]), axis=(0, 1))
 
 
+def _contracted(p: Params, a: Any, b: Any) -> Any:
+    """einsum, tensordot and dot, each contracting the last axis: (..., 1)."""
+    a, b = both_to(a, b)
+    row = b[(0,) * (b.ndim - 1)]  # one row of b, for inner
+    return ag.expand_dims(
+        ag.einsum("...j,...j->...", a, b)
+        + ag.inner(a, row) * 0.5
+        + ag.tensordot(a, b, axes=a.ndim) * 0.1
+        + ag.dot(a.reshape(-1), b.reshape(-1)) * 0.1,
+        -1,
+    )
+
+
+def _products(p: Params, a: Any, b: Any) -> Any:
+    """outer, kron and cross, each folded back to the operands' common shape."""
+    a, b = both_to(a, b)
+    outer = ag.sum(ag.outer(a, b), axis=1).reshape(a.shape) * 0.1  # a * sum(b)
+    kron = ag.kron(a, ag.tanh(ag.sum(b)).reshape((1,) * a.ndim))  # a * tanh(sum(b))
+    cross = ag.cross(ag.stack([a, b, a * b], axis=-1), ag.stack([b, ag.tanh(a), a], axis=-1))
+    return outer + kron + ag.sum(cross, axis=-1)
+
+
+def _diagonals(p: Params, x: Any) -> Any:
+    """trace, diagonal, diag, tril and triu of the last two axes, in x's shape."""
+    k = p["offset"]
+    trace = ag.trace(x, k, -2, -1)[..., None, None]
+    diagonal = ag.sum(ag.diagonal(x, k, dim1=-1, dim2=-2), axis=-1, keepdims=True)[..., None]
+    flat = x.reshape(-1)
+    diag = ag.diag(ag.diag(flat, k=k), k=k).reshape(x.shape)  # the embedding and back
+    return trace + diagonal + diag + ag.tril(x, k) - ag.triu(x, diagonal=k) * 0.5
+
+
+def _matrix(a: Any, b: Any) -> Any:
+    """(..., n, n) from two (..., n) operands: diag(2, 4, ..., 2n) plus a coupling of norm
+    below 0.9, so eigenvalues and singular values stay at least 0.2 apart and away from 0."""
+    n = a.shape[-1]
+    return np.diag(2.0 * np.arange(1, n + 1)) + 0.3 * ag.tanh(a[..., :, None] * b[..., None, :])
+
+
+def _solvers(p: Params, a: Any, b: Any) -> Any:
+    a, b = both_to(a, b)
+    m = _matrix(a, b)
+    col = a[..., None]
+    x = ag.linalg.solve(m, col)[..., 0] + (ag.linalg.inv(m) @ col)[..., 0]
+    x = x + ag.linalg.matmul(ag.linalg.pinv(m), col)[..., 0]
+    x = x + (ag.linalg.matrix_power(m * 0.25, p["power"]) @ col)[..., 0]
+    return x + ag.linalg.det(m)[..., None] * 0.01 + ag.linalg.slogdet(m).logabsdet[..., None]
+
+
+def _decompositions(p: Params, a: Any, b: Any) -> Any:
+    a, b = both_to(a, b)
+    m = _matrix(a, b)
+    sym = m + m.swapaxes(-1, -2)  # (eigh reads one triangle; its gradient is for symmetric input)
+    w, v = ag.linalg.eigh(sym)
+    u, s, vh = ag.linalg.svd(m, full_matrices=False)
+    chol = ag.linalg.cholesky(m @ m.swapaxes(-1, -2), upper=p["upper"])
+    out = ((v * v) @ w[..., None])[..., 0] + ag.linalg.eigvalsh(sym, "U") * 0.1  # sign-free
+    out = out + ((u * u) @ s[..., None])[..., 0] + ag.linalg.svdvals(m) * 0.1
+    return out + (vh * vh)[..., 0, :] + ag.sum(chol, axis=-1) * 0.1
+
+
+def _norms(p: Params, x: Any) -> Any:
+    """Vector norms along the last axis, matrix norms over the last two, (..., 1, 1)."""
+    vector = ag.linalg.norm(x, p["ord"], axis=-1, keepdims=True)
+    vector = vector + ag.linalg.vector_norm(x, ord=p["ord"], dim=-1, keepdim=True)
+    vector = vector + x.norm(p["ord"], dim=-1, keepdim=True) + ag.linalg.norm(x)
+    matrix = ag.linalg.matrix_norm(x, p["matrix_ord"], keepdims=True)
+    return vector[..., None] + matrix
+
+
 def _no_grad_block(p: Params, x: Any) -> Any:
     with ag.no_grad():
         return ag.sin(x) * 2.0
@@ -239,6 +309,38 @@ BLOCKS: dict[str, Block] = {
     "stack": Block(2, _stack_max, new_axis),
     "array": Block(2, lambda p, a, b: _array_sum(*both_to(a, b))),
     "matmul": Block(2, _matmul, min_ndim=1),
+    # linear algebra
+    "contractions": Block(2, _contracted, min_ndim=1),
+    "products": Block(2, _products),
+    "diagonals": Block(
+        1,
+        _diagonals,
+        lambda s: st.fixed_dictionaries({"offset": st.integers(-2, 2)}),
+        min_ndim=2,
+    ),
+    "solvers": Block(
+        2,
+        _solvers,
+        lambda s: st.fixed_dictionaries({"power": st.sampled_from([-1, 0, 2])}),
+        min_ndim=1,
+    ),
+    "decompositions": Block(
+        2,
+        _decompositions,
+        lambda s: st.fixed_dictionaries({"upper": st.booleans()}),
+        min_ndim=1,
+    ),
+    "norms": Block(
+        1,
+        _norms,
+        lambda s: st.fixed_dictionaries(
+            {
+                "ord": st.sampled_from([None, 1, 3, np.inf]),
+                "matrix_ord": st.sampled_from(["fro", "nuc", 1, 2, -np.inf]),
+            }
+        ),
+        min_ndim=2,
+    ),
     # cuts
     "detach": Block(1, lambda p, x: x.detach(), cuts=True),
     "no_grad": Block(1, _no_grad_block, cuts=True),
@@ -256,6 +358,11 @@ EXAMPLE_PARAMS: Params = {
     "reduction": "none",
     "target": np.full((2, 3), 0.25),
     "pos_weight": 2.0,
+    "offset": 1,
+    "power": -1,
+    "upper": True,
+    "ord": 3,
+    "matrix_ord": "nuc",
 }
 
 
@@ -316,9 +423,16 @@ def programs(draw: Any) -> tuple[list[np.ndarray], list[Step]]:
     return leaves, steps
 
 
-def test_every_public_op_is_used_by_some_block():
-    """Run every block once and collect the ops in the graphs they build."""
+def test_every_public_op_is_used_by_some_block(monkeypatch):
+    """Run every block once and collect the ops in the graphs they build, and the public
+    functions it calls (ops built from others, such as tensordot on einsum, leave no node of
+    their own)."""
     seen: set[str] = set()
+    for name in [*ag.ops.__all__, *ag.linalg.__all__]:
+        home = ag.linalg if name in ag.linalg.__all__ else ag
+        fn = getattr(home, name)
+        if callable(fn) and not isinstance(fn, type):
+            monkeypatch.setattr(home, name, _spy(fn, seen, name))
     x = ag.tensor(np.linspace(-1, 1, 6).reshape(2, 3), requires_grad=True)
     for block in BLOCKS.values():
         stack = [block.apply(EXAMPLE_PARAMS, *([x] * block.arity))]
@@ -327,10 +441,23 @@ def test_every_public_op_is_used_by_some_block():
             if t.op is not None:
                 seen.add(t.op.name)
                 stack.extend(i for i in t.op.inputs if isinstance(i, ag.Tensor))
+    linalg = {f"linalg.{name}" for name in ag.linalg.__all__ if name[0].islower()}
+    missing_linalg = linalg - seen
+    assert not missing_linalg, f"no fuzz block uses: {sorted(missing_linalg)}"
     exempt = {"astype", "index_add"}  # a dtype cast; getitem's adjoint (its backward)
     exempt |= {case.op for case in REGISTRY if not case.differentiable}  # never in a graph
     missing = set(ag.ops.__all__) - exempt - seen
     assert not missing, f"no fuzz block uses: {sorted(missing)}"
+
+
+def _spy(fn: Callable[..., Any], seen: set[str], name: str) -> Callable[..., Any]:
+    qualified = name if getattr(ag, name, None) is fn else f"linalg.{name}"
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.add(qualified)
+        return fn(*args, **kwargs)
+
+    return spy
 
 
 @given(programs())

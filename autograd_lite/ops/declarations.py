@@ -169,6 +169,7 @@ def exported() -> list[str]:
 STUB = Path(__file__).resolve().parent.parent / "_tensor_methods.pyi"
 README = Path(__file__).resolve().parent.parent.parent / "README.md"
 TABLE_BEGIN, TABLE_END = "<!-- op table: begin -->", "<!-- op table: end -->"
+LINE_LENGTH = 100  # ruff's, for the generated stub
 
 
 def _method_stub(name: str, fn: Callable[..., Any], is_property: bool) -> str:
@@ -193,6 +194,9 @@ def _method_stub(name: str, fn: Callable[..., Any], is_property: bool) -> str:
     ret = sig.return_annotation
     ret = "Tensor" if ret in (sig.empty, "Any") else ret
     line = f"    def {name}({', '.join(rendered)}) -> {ret}: ..."
+    if len(line) > LINE_LENGTH:  # one parameter a line, as ruff format wraps it
+        inner = "".join(f"        {text},\n" for text in rendered)
+        line = f"    def {name}(\n{inner}    ) -> {ret}: ..."
     if name in ("__eq__", "__ne__"):  # elementwise, as numpy's and PyTorch's
         line += "  # type: ignore[override]"
     return f"    @property\n{line}" if is_property else line
@@ -234,7 +238,9 @@ def render_table() -> str:
     families: dict[str, list[str]] = {}
     for d in DECLARED.values():
         if d.builtin:
-            mark = f"`{d.qualname}`" + ("·" if d.name in METHODS else "")
+            # (a namespaced function is a method only if declared so: x.norm is PyTorch's)
+            method = METHODS.get(d.name) is d.function if d.namespace else d.name in METHODS
+            mark = f"`{d.qualname}`" + ("·" if method else "")
             families.setdefault(d.family, []).append(mark)
     rows = ["| family | ops (`ag.<name>`; · also a Tensor method) |", "|---|---|"]
     rows += [f"| {family} | {', '.join(names)} |" for family, names in families.items()]
