@@ -69,20 +69,10 @@ class TensorMethods:
     def arctan2(self, b: ArrayLike) -> Tensor: ...
     def arctanh(self) -> Tensor: ...
     def argmax(
-        self,
-        axis: int | None = ...,
-        keepdims: bool = ...,
-        *,
-        dim: int | None = ...,
-        keepdim: bool = ...,
+        self, axis: Axis = ..., keepdims: bool = ..., *, dim: Axis = ..., keepdim: bool = ...
     ) -> Tensor: ...
     def argmin(
-        self,
-        axis: int | None = ...,
-        keepdims: bool = ...,
-        *,
-        dim: int | None = ...,
-        keepdim: bool = ...,
+        self, axis: Axis = ..., keepdims: bool = ..., *, dim: Axis = ..., keepdim: bool = ...
     ) -> Tensor: ...
     def argsort(
         self,

@@ -197,7 +197,7 @@ BLOCKS: dict[str, Block] = {
         lambda x: (
             x + ag.floor(x) + ag.ceil(x) + ag.trunc(x) + ag.rint(x) + ag.sign(x) + ag.round(x, 1)
         )
-    ),  # fmt: skip
+    ),
     # elementwise, two operands (broadcasting)
     "add": binary(ag.add),
     "subtract": binary(lambda a, b: a - b),
@@ -243,7 +243,7 @@ BLOCKS: dict[str, Block] = {
     "min_dim": Block(1, lambda p, x: x.min(p["axis"], True).values, one_axis, min_ndim=1),
     "median_torch": unary(
         lambda x: x.median() + ag.median(x, dim=-1, keepdim=True).values if x.ndim else x.median()
-    ),  # fmt: skip
+    ),
     "topk": Block(1, lambda p, x: ag.topk(x, 1, dim=p["axis"]).values, one_axis, min_ndim=1),
     # scans and sorting keep the shape
     "cumsum": Block(1, lambda p, x: ag.cumsum(x, axis=p["axis"]), one_axis, min_ndim=1),

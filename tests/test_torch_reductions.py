@@ -47,6 +47,11 @@ def run(fn, x, lib, order=1):
     return outs, arrays, grads
 
 
+def function(name, *args, **kwargs):
+    """``ag.<name>(t, ...)`` or ``torch.<name>(t, ...)``, by the library of ``t``."""
+    return lambda t: getattr(ag if isinstance(t, ag.Tensor) else torch, name)(t, *args, **kwargs)
+
+
 def check(fn, x=X, order=1, torch_fn=None):
     """``fn`` (or ``torch_fn`` on the PyTorch side) in both libraries: same outputs (values
     and indices, with their dtypes' kinds and the named tuple's fields), same gradients."""
@@ -81,8 +86,7 @@ REDUCTIONS = ["sum", "mean", "prod", "amax", "amin", "logsumexp"]
 )  # (PyTorch's prod takes one dim)
 @pytest.mark.parametrize("keepdim", [False, True])
 def test_reductions_with_dim_and_keepdim(name, dim, keepdim):
-    check(lambda t: getattr(ag, name)(t, dim=dim, keepdim=keepdim) if isinstance(t, ag.Tensor)
-          else getattr(torch, name)(t, dim=dim, keepdim=keepdim))  # fmt: skip
+    check(function(name, dim=dim, keepdim=keepdim))
     check(lambda t: getattr(t, name)(dim, keepdim))  # the method, positionally
     check(lambda t: getattr(t, name)(dim=dim, keepdim=keepdim))
 
@@ -110,14 +114,7 @@ def test_max_min_with_dim_return_values_and_indices(name, keepdim):
     for x in (X, TIES):
         check(lambda t: getattr(t, name)(1, keepdim), x)
         check(lambda t: getattr(t, name)(dim=0, keepdim=keepdim), x)
-        check(
-            lambda t: (
-                getattr(ag, name)(t, dim=-1, keepdim=keepdim)
-                if isinstance(t, ag.Tensor)
-                else getattr(torch, name)(t, dim=-1, keepdim=keepdim)
-            ),
-            x,
-        )
+        check(function(name, dim=-1, keepdim=keepdim), x)
 
 
 @pytest.mark.parametrize("name", ["max", "min"])
@@ -153,13 +150,7 @@ def test_var_std_are_unbiased_by_default_with_correction_and_unbiased(name):
     check(lambda t: getattr(t, name)(dim=1, correction=0, keepdim=True))
     check(lambda t: getattr(t, name)(dim=(0, 1), correction=2))
     check(lambda t: getattr(t, name)(unbiased=False))
-    check(
-        lambda t: (
-            getattr(ag, name)(t, dim=1)
-            if isinstance(t, ag.Tensor)
-            else getattr(torch, name)(t, dim=1)
-        )  # fmt: skip
-    )
+    check(function(name, dim=1))
 
 
 def test_std_of_equal_values_has_pytorchs_zero_gradient():
@@ -172,13 +163,7 @@ def test_std_of_equal_values_has_pytorchs_zero_gradient():
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 def test_softmax_family_with_dim(name):
     check(lambda t: getattr(t, name)(0), order=2)
-    check(
-        lambda t: (
-            getattr(ag, name)(t, dim=0)
-            if isinstance(t, ag.Tensor)
-            else getattr(torch, name)(t, dim=0)
-        )  # fmt: skip
-    )
+    check(function(name, dim=0))
 
 
 @pytest.mark.parametrize("name", ["argmax", "argmin"])
@@ -239,12 +224,9 @@ def test_sort_returns_values_and_indices(descending):
         check(lambda t: t.sort(0, descending), x)
         check(lambda t: t.sort(dim=1, descending=descending, stable=True), x)
         check(
-            lambda t: (
-                ag.sort(t, dim=0, descending=descending)
-                if isinstance(t, ag.Tensor)
-                else torch.sort(t, dim=0, descending=descending, stable=True)
-            ),  # fmt: skip
+            function("sort", dim=0, descending=descending),
             x,
+            torch_fn=function("sort", dim=0, descending=descending, stable=True),
         )
         ours = ag.tensor(x).argsort(1, descending)
         theirs = torch.tensor(x).argsort(dim=1, descending=descending, stable=True)
@@ -256,13 +238,7 @@ def test_topk(largest):
     for k in (1, 3):
         check(lambda t, k=k: t.topk(k, 1, largest), X)
         check(lambda t, k=k: t.topk(k, dim=0, largest=largest, sorted=True), X)
-        check(
-            lambda t, k=k: (
-                ag.topk(t, k, largest=largest)
-                if isinstance(t, ag.Tensor)
-                else torch.topk(t, k, largest=largest)
-            )  # fmt: skip
-        )
+        check(function("topk", k, largest=largest))
 
 
 def test_median_is_the_lower_middle_value():
@@ -270,11 +246,8 @@ def test_median_is_the_lower_middle_value():
         check(lambda t: t.median(), x)
         check(lambda t: t.median(1), x)
         check(lambda t: t.median(0, keepdim=True), x)
-        check(
-            lambda t: ag.median(t, dim=1) if isinstance(t, ag.Tensor) else torch.median(t, dim=1),
-            x,
-        )
-        check(lambda t: ag.median(t, keepdim=False) if isinstance(t, ag.Tensor) else t.median(), x)
+        check(function("median", dim=1), x)
+        check(function("median", keepdim=False), x, torch_fn=lambda t: t.median())
     nan = np.array([[1.0, np.nan, 3.0], [4.0, 5.0, 6.0]])
     ours, theirs = ag.tensor(nan).median(1), torch.tensor(nan).median(1)
     np.testing.assert_array_equal(ours.values.data, theirs.values.numpy())
@@ -305,7 +278,4 @@ def test_clamp_and_clip():
     check(lambda t: t.clamp(-0.5, 0.5), X)
     at_bounds = np.array([[-1.0, 1.0, 0.0, 2.0]])
     check(lambda t: t.clamp(-1.0, 1.0), at_bounds)
-    check(
-        lambda t: ag.clamp(t, -1.0, 1.0) if isinstance(t, ag.Tensor) else torch.clamp(t, -1, 1),
-        at_bounds,
-    )
+    check(function("clamp", -1.0, 1.0), at_bounds)

@@ -517,52 +517,50 @@ class Nonzero(Op):
 # ------------------------------------------------------------------------------ functions
 
 
-@declare(method=True, numpy=np.sum)
-def sum(  # noqa: A001 - numpy's name
-    x: ArrayLike,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
-    dim: Axis = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
+def _named(fn: Any, qualname: str, doc: str) -> Any:
+    """``fn`` (made by one of the factories below) under its public name and docstring."""
+    fn.__qualname__, fn.__doc__ = qualname, doc
+    fn.__name__ = qualname.rpartition(".")[2]
+    return fn
+
+
+def _reduction(name: str, op: Any, numpy: Any, doc: str, apply: Any = apply_unary) -> Any:
+    """Declare the function (and Tensor method) ``name`` that applies ``op(axis, keepdims)``:
+    numpy's ``axis``/``keepdims`` positionally, PyTorch's ``dim=``/``keepdim=`` too."""
+
+    def reduction(
+        x: ArrayLike,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = UNSET,
+        keepdim: bool = UNSET,
+    ) -> Any:
+        if dim is not UNSET or keepdim is not UNSET:
+            axis, keepdims = _spelled(name, axis, keepdims, dim, keepdim)
+        return apply(op(axis, keepdims), x)
+
+    return declare(method=True, numpy=numpy)(_named(reduction, name, doc))
+
+
+sum = _reduction(  # noqa: A001 - numpy's name
+    "sum",
+    Sum,
+    np.sum,
     """Sum over ``axis`` (None: all elements), like ``np.sum``; ``dim``/``keepdim`` as PyTorch.
 
     >>> import autograd_lite as ag
     >>> x = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
     >>> ag.sum(x, axis=0), x.sum(1, True).shape
     (tensor([4., 6.]), (2, 1))
-    """
-    if dim is not UNSET or keepdim is not UNSET:
-        axis, keepdims = _spelled("sum", axis, keepdims, dim, keepdim)
-    return apply_unary(Sum(axis, keepdims), x)
-
-
-@declare(method=True, numpy=np.mean)
-def mean(
-    x: ArrayLike,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
-    dim: Axis = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
-    """Mean over ``axis`` (None: all elements), like ``np.mean``; ``dim``/``keepdim`` too."""
-    if dim is not UNSET or keepdim is not UNSET:
-        axis, keepdims = _spelled("mean", axis, keepdims, dim, keepdim)
-    return apply_unary(Mean(axis, keepdims), x)
-
-
-@declare(method=True, numpy=np.prod)
-def prod(
-    x: ArrayLike,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
-    dim: Axis = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
-    """Product over ``axis`` (None: all elements), like ``np.prod``; ``dim``/``keepdim`` too.
+    """,
+)
+mean = _reduction("mean", Mean, np.mean, "Mean over ``axis`` (None: all elements), like np.mean.")
+prod = _reduction(
+    "prod",
+    Prod,
+    np.prod,
+    """Product over ``axis`` (None: all elements), like ``np.prod``.
 
     The gradient of each element is the product of the others, exact with zeros.
 
@@ -571,25 +569,110 @@ def prod(
     >>> ag.prod(x).backward()
     >>> x.grad
     tensor([0., 6., 0.])
-    """
-    if dim is not UNSET or keepdim is not UNSET:
-        axis, keepdims = _spelled("prod", axis, keepdims, dim, keepdim)
-    return apply_unary(Prod(axis, keepdims), x)
+    """,
+)
+amax = _reduction(
+    "amax",
+    Amax,
+    np.amax,
+    """Maximum over ``axis`` (or PyTorch's ``dim``, several allowed): always the values, and
+    tied maxima share the gradient equally (numpy's and PyTorch's ``amax``).""",
+)
+amin = _reduction(
+    "amin",
+    Amin,
+    np.amin,
+    "Minimum over ``axis`` (or ``dim``): the values; ties share the gradient.",
+)
+logsumexp = _reduction(
+    "logsumexp",
+    Logsumexp,
+    (),
+    "log(sum(exp(x), axis)), stable for large logits (+-1e4 in float32 and float64).",
+)
+argmax = _reduction(
+    "argmax",
+    Argmax,
+    np.argmax,
+    """The index of the maximum along one axis (None: in the flattened elements), the first of
+    ties, as ``np.argmax`` and PyTorch's; no gradient.""",
+    apply_nondifferentiable,
+)
+argmin = _reduction(
+    "argmin",
+    Argmin,
+    np.argmin,
+    "The index of the minimum along one axis, the first of ties (as argmax); no gradient.",
+    apply_nondifferentiable,
+)
+all = _reduction(  # noqa: A001 - numpy's name
+    "all",
+    All,
+    np.all,
+    "True where every element over ``axis`` is nonzero (boolean, no gradient).",
+    apply_nondifferentiable,
+)
+any = _reduction(  # noqa: A001 - numpy's name
+    "any",
+    Any_,
+    np.any,
+    "True where some element over ``axis`` is nonzero (boolean, no gradient).",
+    apply_nondifferentiable,
+)
 
 
-@declare(numpy=np.max)
-def max(  # noqa: A001 - numpy's name
-    x: ArrayLike,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
-    dim: int | None = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
+def _extreme(name: str, op: type[_Extreme], index: Any, elementwise: Any, doc: str) -> Any:
+    """Declare numpy's ``max``/``min`` with PyTorch's forms, and PyTorch's method."""
+
+    def extreme(
+        x: ArrayLike,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = UNSET,
+        keepdim: bool = UNSET,
+    ) -> Any:
+        if dim is UNSET and keepdim is UNSET:
+            return apply_unary(op(axis, keepdims), x)
+        axis, keepdims = _spelled(name, axis, keepdims, dim, keepdim)
+        if dim is UNSET or axis is None:  # PyTorch's max(x): the value, ties share
+            return apply_unary(op(axis, keepdims), x)
+        return _by_index(name, x, axis, keepdims, lambda x, a: index(x, axis=a, keepdims=True))
+
+    def method(
+        self: Tensor,
+        dim: Any = UNSET,
+        keepdim: bool = UNSET,
+        *,
+        axis: Axis = UNSET,
+        keepdims: bool = UNSET,
+    ) -> Any:
+        if isinstance(dim, Tensor):  # PyTorch's x.max(other)
+            return elementwise(self, dim)
+        numpy_style, a, k = _spelled_method(name, dim, keepdim, axis, keepdims)
+        if numpy_style or dim is UNSET:  # numpy's x.max(axis=), PyTorch's x.max()
+            return extreme(self, a, k)
+        return extreme(self, dim=a, keepdim=k)
+
+    method_doc = (
+        f"PyTorch's ``x.{name}()``: the value; ``x.{name}(dim, keepdim=False)``: a ``(values, "
+        f"indices)`` named tuple; ``x.{name}(other)``: ``{elementwise.__name__}(x, other)``. "
+        f"With numpy's ``axis=``/``keepdims=``: numpy's ``ndarray.{name}``."
+    )
+    tensor_method(name)(_named(method, f"Tensor.{name}", method_doc))
+    return declare(numpy=getattr(np, name))(_named(extreme, name, doc))
+
+
+max = _extreme(  # noqa: A001 - numpy's name
+    "max",
+    Max,
+    argmax,
+    maximum,
     """Maximum over ``axis`` (numpy's ``max``); tied maxima share the gradient equally.
 
     With PyTorch's ``dim=`` (one int), PyTorch's ``(values, indices)`` named tuple: the index
-    of the first maximum of each slice, and the gradient goes to that element only.
+    of the first maximum of each slice, and the gradient goes to that element only. The
+    method ``x.max(1)`` is PyTorch's.
 
     >>> import autograd_lite as ag
     >>> x = ag.tensor([[1.0, 5.0], [4.0, 2.0]])
@@ -597,46 +680,16 @@ def max(  # noqa: A001 - numpy's name
     tensor([5., 4.])
     >>> ag.max(x, dim=1).indices
     tensor([1, 0])
-    """
-    if dim is UNSET and keepdim is UNSET:
-        return apply_unary(Max(axis, keepdims), x)
-    return _torch_extreme("max", Max, argmax, x, axis, keepdims, dim, keepdim)
-
-
-@declare(numpy=np.min)
-def min(  # noqa: A001 - numpy's name
-    x: ArrayLike,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
-    dim: int | None = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
-    """Minimum over ``axis`` (numpy's ``min``); tied minima share the gradient equally.
-
-    With PyTorch's ``dim=``, PyTorch's ``(values, indices)`` named tuple, as :func:`max`.
-    """
-    if dim is UNSET and keepdim is UNSET:
-        return apply_unary(Min(axis, keepdims), x)
-    return _torch_extreme("min", Min, argmin, x, axis, keepdims, dim, keepdim)
-
-
-def _torch_extreme(
-    name: str,
-    op: type[_Extreme],
-    index: Any,
-    x: Any,
-    axis: Any,
-    keepdims: Any,
-    dim: Any,
-    keepdim: Any,
-) -> Any:
-    """PyTorch's max/min: the value without ``dim`` (ties share the gradient), else the
-    ``(values, indices)`` of each slice along ``dim`` (the gradient goes to the index)."""
-    axis, keepdims = _spelled(name, axis, keepdims, dim, keepdim)
-    if dim is UNSET or axis is None:
-        return apply_unary(op(axis, keepdims), x)
-    return _by_index(name, x, axis, keepdims, lambda x, a: index(x, axis=a, keepdims=True))
+    """,
+)
+min = _extreme(  # noqa: A001 - numpy's name
+    "min",
+    Min,
+    argmin,
+    minimum,
+    """Minimum over ``axis`` (numpy's ``min``); tied minima share the gradient equally. With
+    PyTorch's ``dim=``, PyTorch's ``(values, indices)`` named tuple, as :func:`max`.""",
+)
 
 
 def _by_index(name: str, x: Any, dim: Any, keepdim: bool, index: Any) -> Any:
@@ -654,37 +707,6 @@ def _by_index(name: str, x: Any, dim: Any, keepdim: bool, index: Any) -> Any:
     if not keepdim:
         values, indices = squeeze(values, axis), squeeze(indices, axis)
     return getattr(return_types, name)(values, indices)
-
-
-@declare(method=True, numpy=np.amax)
-def amax(
-    x: ArrayLike,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
-    dim: Axis = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
-    """Maximum over ``axis`` (or PyTorch's ``dim``, several allowed): always the values, and
-    tied maxima share the gradient equally (numpy's and PyTorch's ``amax``)."""
-    if dim is not UNSET or keepdim is not UNSET:
-        axis, keepdims = _spelled("amax", axis, keepdims, dim, keepdim)
-    return apply_unary(Amax(axis, keepdims), x)
-
-
-@declare(method=True, numpy=np.amin)
-def amin(
-    x: ArrayLike,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
-    dim: Axis = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
-    """Minimum over ``axis`` (or ``dim``): the values; tied minima share the gradient."""
-    if dim is not UNSET or keepdim is not UNSET:
-        axis, keepdims = _spelled("amin", axis, keepdims, dim, keepdim)
-    return apply_unary(Amin(axis, keepdims), x)
 
 
 @declare(numpy=np.ptp)
@@ -712,33 +734,57 @@ def _ddof(op: str, torch_style: bool, ddof: Any, correction: Any, unbiased: Any)
     return next(iter(given.values())) if given else (1 if torch_style else 0)
 
 
-def _var_args(
-    op: str,
-    axis: Any,
-    keepdims: Any,
-    ddof: Any,
-    correction: Any,
-    dim: Any,
-    keepdim: Any,
-    unbiased: Any,
-) -> tuple[Any, bool, float]:
-    torch_style = dim is not UNSET or keepdim is not UNSET or unbiased is not None
-    axis, keepdims = _spelled(op, axis, keepdims, dim, keepdim)
-    return axis, keepdims, _ddof(op, torch_style, ddof, correction, unbiased)
+def _spread(name: str, op: type[Var], doc: str) -> Any:
+    """Declare numpy's ``var``/``std`` (with PyTorch's keywords) and PyTorch's method."""
+
+    def spread(
+        x: ArrayLike,
+        axis: Axis = None,
+        *,
+        ddof: float | None = None,
+        keepdims: bool = False,
+        correction: float | None = None,
+        dim: Axis = UNSET,
+        keepdim: bool = UNSET,
+        unbiased: bool | None = None,
+    ) -> Any:
+        torch_style = dim is not UNSET or keepdim is not UNSET or unbiased is not None
+        axis, keepdims = _spelled(name, axis, keepdims, dim, keepdim)
+        return apply_unary(
+            op(axis, keepdims, _ddof(name, torch_style, ddof, correction, unbiased)), x
+        )
+
+    def method(
+        self: Tensor,
+        dim: Any = UNSET,
+        unbiased: Any = None,
+        keepdim: bool = UNSET,
+        *,
+        correction: float | None = None,
+        axis: Axis = UNSET,
+        ddof: float | None = None,
+        keepdims: bool = UNSET,
+    ) -> Any:
+        if isinstance(dim, (bool, np.bool_)):  # PyTorch's x.var(unbiased)
+            if unbiased is not None:
+                raise TypeError(f"{name}: got unbiased twice ({dim!r} and {unbiased!r})")
+            dim, unbiased = UNSET, dim
+        numpy_style, a, k = _spelled_method(name, dim, keepdim, axis, keepdims)
+        d = _ddof(name, not numpy_style and ddof is None, ddof, correction, unbiased)
+        return spread(self, a, ddof=d, keepdims=k)
+
+    method_doc = (
+        f"PyTorch's ``x.{name}(dim=None, unbiased=True, keepdim=False, *, correction=1)``: "
+        f"unbiased unless told otherwise (``x.{name}(False)``: biased). numpy's keywords "
+        f"(``axis=``, ``keepdims=``, ``ddof=``) give numpy's default ``ddof=0``."
+    )
+    tensor_method(name)(_named(method, f"Tensor.{name}", method_doc))
+    return declare(numpy=getattr(np, name))(_named(spread, name, doc))
 
 
-@declare(numpy=np.var)
-def var(
-    x: ArrayLike,
-    axis: Axis = None,
-    *,
-    ddof: float | None = None,
-    keepdims: bool = False,
-    correction: float | None = None,
-    dim: Axis = UNSET,
-    keepdim: bool = UNSET,
-    unbiased: bool | None = None,
-) -> Any:
+var = _spread(
+    "var",
+    Var,
     """Variance over ``axis``: the mean squared deviation times n / (n - ddof).
 
     numpy's forms divide by n (``ddof=0``); PyTorch's keywords (``dim``, ``keepdim``,
@@ -747,44 +793,16 @@ def var(
 
     >>> import autograd_lite as ag
     >>> x = ag.tensor([1.0, 2.0, 3.0, 4.0])
-    >>> ag.var(x), ag.var(x, dim=0), ag.var(x, ddof=1)
-    (tensor(1.25), tensor(1.66666667), tensor(1.66666667))
-    """
-    axis, keepdims, d = _var_args("var", axis, keepdims, ddof, correction, dim, keepdim, unbiased)
-    return apply_unary(Var(axis, keepdims, d), x)
-
-
-@declare(numpy=np.std)
-def std(
-    x: ArrayLike,
-    axis: Axis = None,
-    *,
-    ddof: float | None = None,
-    keepdims: bool = False,
-    correction: float | None = None,
-    dim: Axis = UNSET,
-    keepdim: bool = UNSET,
-    unbiased: bool | None = None,
-) -> Any:
+    >>> ag.var(x), ag.var(x, dim=0), ag.var(x, ddof=1), x.var()
+    (tensor(1.25), tensor(1.66666667), tensor(1.66666667), tensor(1.66666667))
+    """,
+)
+std = _spread(
+    "std",
+    Std,
     """Standard deviation over ``axis``, the square root of :func:`var` (the same keywords).
-    Where it is 0 the gradient is 0, as PyTorch's."""
-    axis, keepdims, d = _var_args("std", axis, keepdims, ddof, correction, dim, keepdim, unbiased)
-    return apply_unary(Std(axis, keepdims, d), x)
-
-
-@declare(method=True)
-def logsumexp(
-    x: ArrayLike,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
-    dim: Axis = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
-    """log(sum(exp(x), axis)), stable for large logits (±1e4 in float32 and float64)."""
-    if dim is not UNSET or keepdim is not UNSET:
-        axis, keepdims = _spelled("logsumexp", axis, keepdims, dim, keepdim)
-    return apply_unary(Logsumexp(axis, keepdims), x)
+    Where it is 0 the gradient is 0, as PyTorch's.""",
+)
 
 
 @declare(method=True)
@@ -1121,67 +1139,6 @@ def _lower_median_index(x: Any, axis: int) -> Any:
 # ------------------------------------------------------------------------------ no gradient
 
 
-@declare(method=True, numpy=np.argmax)
-def argmax(
-    x: ArrayLike,
-    axis: int | None = None,
-    keepdims: bool = False,
-    *,
-    dim: int | None = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
-    """The index of the maximum along ``axis`` (None: in the flattened elements), the first
-    of ties, as ``np.argmax`` and PyTorch's; ``dim``/``keepdim`` too. No gradient."""
-    if dim is not UNSET or keepdim is not UNSET:
-        axis, keepdims = _spelled("argmax", axis, keepdims, dim, keepdim)
-    return apply_nondifferentiable(Argmax(axis, keepdims), x)
-
-
-@declare(method=True, numpy=np.argmin)
-def argmin(
-    x: ArrayLike,
-    axis: int | None = None,
-    keepdims: bool = False,
-    *,
-    dim: int | None = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
-    """The index of the minimum along ``axis``, the first of ties (as :func:`argmax`)."""
-    if dim is not UNSET or keepdim is not UNSET:
-        axis, keepdims = _spelled("argmin", axis, keepdims, dim, keepdim)
-    return apply_nondifferentiable(Argmin(axis, keepdims), x)
-
-
-@declare(method=True, numpy=np.all)
-def all(  # noqa: A001 - numpy's name
-    x: ArrayLike,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
-    dim: Axis = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
-    """True where every element over ``axis`` is nonzero (boolean, no gradient)."""
-    if dim is not UNSET or keepdim is not UNSET:
-        axis, keepdims = _spelled("all", axis, keepdims, dim, keepdim)
-    return apply_nondifferentiable(All(axis, keepdims), x)
-
-
-@declare(method=True, numpy=np.any)
-def any(  # noqa: A001 - numpy's name
-    x: ArrayLike,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
-    dim: Axis = UNSET,
-    keepdim: bool = UNSET,
-) -> Any:
-    """True where some element over ``axis`` is nonzero (boolean, no gradient)."""
-    if dim is not UNSET or keepdim is not UNSET:
-        axis, keepdims = _spelled("any", axis, keepdims, dim, keepdim)
-    return apply_nondifferentiable(Any_(axis, keepdims), x)
-
-
 @declare(method=True, numpy=np.count_nonzero)
 def count_nonzero(
     x: ArrayLike, axis: Axis = None, *, keepdims: bool = False, dim: Axis = UNSET
@@ -1208,46 +1165,6 @@ def nonzero(x: ArrayLike) -> Any:
 # PyTorch's; numpy's keywords (axis=, keepdims=, ddof=, kind=) still give numpy's behaviour.
 
 
-@tensor_method("max")
-def _max_method(
-    self: Tensor,
-    dim: Any = UNSET,
-    keepdim: bool = UNSET,
-    *,
-    axis: Axis = UNSET,
-    keepdims: bool = UNSET,
-) -> Any:
-    """PyTorch's ``x.max()``: the maximum; ``x.max(dim, keepdim=False)``: a ``(values,
-    indices)`` named tuple; ``x.max(other)``: ``maximum(x, other)``. With numpy's ``axis=``
-    the maxima (numpy's ``ndarray.max``)."""
-    if isinstance(dim, Tensor):
-        return maximum(self, dim)
-    return _extreme_method(max, self, dim, keepdim, axis, keepdims)
-
-
-@tensor_method("min")
-def _min_method(
-    self: Tensor,
-    dim: Any = UNSET,
-    keepdim: bool = UNSET,
-    *,
-    axis: Axis = UNSET,
-    keepdims: bool = UNSET,
-) -> Any:
-    """PyTorch's ``x.min()``, ``x.min(dim)`` (values, indices) and ``x.min(other)``; numpy's
-    ``x.min(axis=)``."""
-    if isinstance(dim, Tensor):
-        return minimum(self, dim)
-    return _extreme_method(min, self, dim, keepdim, axis, keepdims)
-
-
-def _extreme_method(fn: Any, x: Tensor, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Any:
-    numpy_style, a, k = _spelled_method(fn.__name__, dim, keepdim, axis, keepdims)
-    if numpy_style or dim is UNSET:  # numpy's ndarray.max(axis), PyTorch's x.max()
-        return fn(x, a, k)
-    return fn(x, dim=a, keepdim=k)
-
-
 def _spelled_method(
     op: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any
 ) -> tuple[bool, Any, bool]:
@@ -1257,65 +1174,6 @@ def _spelled_method(
     a = pick(op, "axis", axis, "dim", dim)
     k = pick(op, "keepdims", keepdims, "keepdim", keepdim)
     return numpy_style, (None if a is UNSET else a), k is True
-
-
-@tensor_method("var")
-def _var_method(
-    self: Tensor,
-    dim: Any = UNSET,
-    unbiased: Any = None,
-    keepdim: bool = UNSET,
-    *,
-    correction: float | None = None,
-    axis: Axis = UNSET,
-    ddof: float | None = None,
-    keepdims: bool = UNSET,
-) -> Any:
-    """PyTorch's ``x.var(dim=None, unbiased=True, keepdim=False, *, correction=1)``: the
-    unbiased variance unless told otherwise (``x.var(False)``: biased). numpy's keywords
-    (``axis=``, ``keepdims=``, ``ddof=``) give numpy's default ``ddof=0``."""
-    return _spread_method(
-        "var", var, self, dim, unbiased, keepdim, correction, axis, ddof, keepdims
-    )
-
-
-@tensor_method("std")
-def _std_method(
-    self: Tensor,
-    dim: Any = UNSET,
-    unbiased: Any = None,
-    keepdim: bool = UNSET,
-    *,
-    correction: float | None = None,
-    axis: Axis = UNSET,
-    ddof: float | None = None,
-    keepdims: bool = UNSET,
-) -> Any:
-    """PyTorch's ``x.std(...)``, unbiased by default, as :meth:`Tensor.var`."""
-    return _spread_method(
-        "std", std, self, dim, unbiased, keepdim, correction, axis, ddof, keepdims
-    )
-
-
-def _spread_method(
-    op: str,
-    fn: Any,
-    x: Tensor,
-    dim: Any,
-    unbiased: Any,
-    keepdim: Any,
-    correction: Any,
-    axis: Any,
-    ddof: Any,
-    keepdims: Any,
-) -> Any:
-    if isinstance(dim, (bool, np.bool_)):  # PyTorch's x.var(unbiased)
-        if unbiased is not None:
-            raise TypeError(f"{op}: got unbiased twice ({dim!r} and {unbiased!r})")
-        dim, unbiased = UNSET, dim
-    numpy_style, a, k = _spelled_method(op, dim, keepdim, axis, keepdims)
-    d = _ddof(op, not numpy_style and ddof is None, ddof, correction, unbiased)
-    return fn(x, a, ddof=d, keepdims=k)
 
 
 @tensor_method("sort")
