@@ -252,7 +252,7 @@ class _Extremum(_Binary):
 
     def backward(self, g, y, a, b):
         da, db = self.needs_grad
-        ga = where(self.wins(a, b), g, where(a == b, g * 0.5, 0.0))
+        ga = g * self.wins(a, b) + (g * 0.5) * (a == b)  # (bool factors keep g's dtype)
         return (ga if da else None), (g - ga if db else None)
 
 
@@ -337,7 +337,7 @@ class Clip(Op):
     def backward(self, g, y, x):
         lo, hi = self.min, self.max
         inside = (x >= lo) if hi is None else (x <= hi) if lo is None else (x >= lo) & (x <= hi)
-        return where(inside, g, 0.0)
+        return g * inside
 
 
 class Where(Op):

@@ -32,6 +32,8 @@ def normalize_axes(axis: Axis, ndim: int, op: str, shape: tuple[int, ...]) -> tu
     """Axes as a sorted tuple of non-negative ints; a clear error for bad or repeated axes."""
     if axis is None:
         return tuple(range(ndim))
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case, checked at once
+        return (axis % ndim,)
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
     out = []
     for a in axes:
@@ -131,11 +133,18 @@ class _Reduction(Op):
 
     def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
         self.axis = axis
-        self.keepdims = bool(keepdims)
+        self.keepdims = True if keepdims else False
 
     def _setup(self, x: np.ndarray) -> tuple[int, ...]:
-        self._axes = normalize_axes(self.axis, x.ndim, self.name, x.shape)
-        return self._axes
+        axis, ndim = self.axis, x.ndim
+        if axis is None:
+            axes = tuple(range(ndim))
+        elif type(axis) is int and -ndim <= axis < ndim:  # (inlined: every sum comes here)
+            axes = (axis % ndim,)
+        else:
+            axes = normalize_axes(axis, ndim, self.name, x.shape)
+        self._axes = axes
+        return axes
 
     def _grad_kept(self, g: Any, x: Any) -> Any:
         """The upstream gradient reshaped so that it broadcasts against the input."""
@@ -215,8 +224,8 @@ class _Extreme(_Reduction):
 
     def backward(self, g, y, x):
         hit = x == self._grad_kept(y, x)
-        count = hit.sum(axis=self._axes, keepdims=True)
-        return where(hit, self._grad_kept(g, x) / count.astype(g.dtype), 0.0)
+        count = hit.sum(axis=self._axes, keepdims=True).astype(g.dtype)
+        return self._grad_kept(g, x) / count * hit
 
 
 class Max(_Extreme):
