@@ -1,8 +1,9 @@
 """Elementwise ops: arithmetic, math functions and activations.
 
 Every backward is written with operators and these same functions, so it runs on arrays
-for ordinary gradients and on Tensors under ``create_graph=True``. Masks at kinks are
-computed from :func:`value` (they are locally constant).
+for ordinary gradients and on Tensors under ``create_graph=True``. Masks at kinks are ops
+on the inputs too (``x > 0``, not ``value(x) > 0``): on Tensors they are part of the graph,
+so that everything backward computes from the inputs is an op a tracer can replay.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ class Abs(Op):
         return np.abs(x)
 
     def backward(self, g, y, x):
-        return g * np.sign(value(x))
+        return g * sign(x)
 
 
 class Sin(Op):
@@ -218,7 +219,7 @@ class Relu(Op):
         return np.maximum(x, 0)
 
     def backward(self, g, y, x):
-        return g * (value(x) > 0)
+        return g * (x > 0)
 
 
 class LeakyRelu(Op):
@@ -237,8 +238,7 @@ class LeakyRelu(Op):
         return np.where(x > 0, x, x * self.negative_slope)
 
     def backward(self, g, y, x):
-        xv = value(x)
-        return g * np.where(xv > 0, 1, self.negative_slope).astype(xv.dtype)
+        return where(x > 0, g, g * self.negative_slope)
 
 
 class _Extremum(_Binary):
