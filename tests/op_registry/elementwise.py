@@ -27,8 +27,9 @@ CASES: list[OpCase] = [
     OpCase("log", ag.log, np.log, with_kwargs(one(POS))),
     OpCase("sqrt", ag.sqrt, np.sqrt, with_kwargs(one(POS))),
     OpCase("abs", ag.abs, np.abs, with_kwargs(one(KINK0))),
-    OpCase("absolute", ag.absolute, np.absolute, with_kwargs(one(KINK0))),
-    OpCase("true_divide", ag.true_divide, np.true_divide, with_kwargs(pair(R, NONZERO))),
+    # aliases (one function, two names): second order is checked under the first name
+    OpCase("absolute", ag.absolute, np.absolute, with_kwargs(one(KINK0)), order=1),
+    OpCase("true_divide", ag.true_divide, np.true_divide, with_kwargs(pair(R, NONZERO)), order=1),
     OpCase("sin", ag.sin, np.sin, with_kwargs(one(R))),
     OpCase("cos", ag.cos, np.cos, with_kwargs(one(R))),
     OpCase("tanh", ag.tanh, np.tanh, with_kwargs(one(R))),
@@ -56,12 +57,7 @@ CASES: list[OpCase] = [
         lambda x, min, max: ag.clamp(x, min, max),  # noqa: A006 - PyTorch's names
         lambda x, min, max: np.clip(x, min, max),  # noqa: A006
         with_kwargs(one(ags.away_from([-1.0, 1.0])), clip_kwargs),
-    ),
-    OpCase(
-        "clip-numpy2",
-        lambda x, min, max: ag.clip(x, min=min, max=max),  # noqa: A006
-        lambda x, min, max: np.clip(x, min=min, max=max),  # noqa: A006
-        with_kwargs(one(ags.away_from([-1.0, 1.0])), clip_kwargs),
+        order=1,
     ),
     OpCase(
         "where",
@@ -101,6 +97,7 @@ _UNARY = {
     "sign": ODD,
 }
 _LINEAR = {"deg2rad", "rad2deg", "radians", "degrees"}
+_ALIASES = {"radians", "degrees", "mod", "around"}  # (second order: under the first name)
 _BINARY = {
     "floor_divide": (ODD, DIVISORS),
     "remainder": (ODD, DIVISORS),
@@ -117,11 +114,24 @@ _BINARY = {
 CASES += [
     *(OpCase(n, getattr(ag, n), getattr(np, n), with_kwargs(one(d))) for n, d in _UNARY.items()),
     *(
-        OpCase(n, getattr(ag, n), getattr(np, n), with_kwargs(one(R)), linear=True)
+        OpCase(
+            n,
+            getattr(ag, n),
+            getattr(np, n),
+            with_kwargs(one(R)),
+            linear=True,
+            order=1 if n in _ALIASES else 2,
+        )
         for n in sorted(_LINEAR)
     ),
     *(
-        OpCase(n, getattr(ag, n), getattr(np, n), with_kwargs(pair(a, b)))
+        OpCase(
+            n,
+            getattr(ag, n),
+            getattr(np, n),
+            with_kwargs(pair(a, b)),
+            order=1 if n in _ALIASES else 2,
+        )
         for n, (a, b) in _BINARY.items()
     ),
     *(
@@ -132,6 +142,7 @@ CASES += [
             with_kwargs(
                 one(ODD), lambda _: st.fixed_dictionaries({"decimals": st.sampled_from([0, 1, 2])})
             ),
+            order=1 if name in _ALIASES else 2,
         )
         for name in ("round", "around")
     ),

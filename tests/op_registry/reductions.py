@@ -86,12 +86,6 @@ def _lattice_ints(min_dims: int = 0):
 CASES += [
     OpCase("prod", ag.prod, _reduced(np.prod), with_kwargs(one(R), reduce_kwargs)),
     OpCase(
-        "prod-dim",
-        lambda x, axis: ag.prod(x, dim=axis, keepdim=True),
-        lambda x, axis: np.prod(x, axis=axis, keepdims=True),
-        with_kwargs(one(R, 1), one_axis),
-    ),
-    OpCase(
         "var",
         ag.var,
         lambda x, axis, keepdims, ddof: np.var(x, axis=axis, keepdims=keepdims, ddof=ddof),
@@ -110,12 +104,6 @@ CASES += [
         "max-dim",
         lambda x, axis: ag.max(x, dim=axis).values,
         lambda x, axis: np.max(x, axis=axis),
-        with_kwargs(one(DISTINCT, 1), one_axis),
-    ),
-    OpCase(
-        "min-dim",
-        lambda x, axis: ag.min(x, dim=axis, keepdim=True).values,
-        lambda x, axis: np.min(x, axis=axis, keepdims=True),
         with_kwargs(one(DISTINCT, 1), one_axis),
     ),
     OpCase("cumsum", ag.cumsum, np.cumsum, with_kwargs(one(R), scan_kwargs), linear=True),
