@@ -335,3 +335,12 @@ def test_sort_of_ties_is_stable_in_both_directions():
     (g,) = grads(lambda t: t.sort(descending=True).values * up, x)
     np.testing.assert_array_equal(g, [1.0, 3.0, 2.0, 4.0])
     np.testing.assert_array_equal(ag.argsort(ag.tensor(x), descending=True).data, [0, 2, 1, 3])
+
+
+def test_medians_and_quantiles_of_integers_have_numpys_dtypes():
+    ints = np.array([1, 5, 2, 8])
+    for method in ("linear", "lower", "higher", "nearest", "midpoint"):
+        expected = np.quantile(ints, 0.5, method=method)
+        got = ag.quantile(ag.tensor(ints), 0.5, method=method)
+        assert got.dtype == expected.dtype and got.item() == expected
+    assert ag.median(ag.tensor(ints)).item() == 3.5

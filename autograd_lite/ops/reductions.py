@@ -25,7 +25,7 @@ from ..core import Op, Tensor, apply_nondifferentiable, apply_unary, as_input, v
 from .conventions import UNSET, pick
 from .declarations import declare, tensor_method
 from .elementwise import exp, maximum, minimum, nan_to_num, where
-from .shape import broadcast_to, concatenate, getitem, reshape, squeeze, transpose
+from .shape import astype, broadcast_to, concatenate, getitem, reshape, squeeze, transpose
 
 
 def normalize_axes(axis: Axis, ndim: int, op: str, shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -1032,6 +1032,8 @@ def _quantile(op: str, x: Any, q: Any, axis: Any, keepdims: bool, method: str) -
     rest = tuple(i for i in range(x.ndim) if i not in axes)
     moved = transpose(x, axes + rest) if axes + rest != tuple(range(x.ndim)) else x
     flat = reshape(moved, (-1,) + tuple(x.shape[i] for i in rest))  # reduced elements first
+    if method in ("linear", "midpoint") and flat.dtype.kind not in "f":
+        flat = astype(flat, np.float64)  # (between two integers: numpy's float64 result)
     n = flat.shape[0]
     if n == 0:
         raise ValueError(f"{op}: needs at least one element over axis {axis}, got shape {x.shape}")
