@@ -5,7 +5,11 @@ judge a convention); these deterministic tests check what the docstrings promise
 relu'(0) = 0, abs'(0) = 0, tied maxima share the gradient equally, clip passes the
 gradient at its bounds, 0 ** b has a zero exponent gradient, log and sqrt at 0 behave as
 numpy does, repeated indices accumulate, and the softmax family, the fused losses,
-sigmoid and tanh stay finite and correct for logits of +-1e4.
+sigmoid and tanh stay finite and correct for logits of +-1e4. Also: piecewise constant ops
+(floor, sign, round, //) have zero gradients, remainder/fmod follow PyTorch at their jumps,
+hypot/arctan2 are 0 at the origin, fmax/fmin share ties and pass NaN by, sinc is right at 0
+to second order, prod and cumprod are exact with zeros, std of equal values has a zero
+gradient, and medians, quantiles, max(dim) and sort handle ties as documented.
 """
 
 import numpy as np
@@ -13,6 +17,7 @@ import pytest
 
 import autograd_lite as ag
 from autograd_lite.nn import functional as F
+from autograd_lite.testing import gradcheck, gradgradcheck
 
 
 def grads(fn, *values, dtype=np.float64, upstream=None):
@@ -164,3 +169,178 @@ def test_saturating_activations_are_stable_for_huge_logits(op, expected, dtype):
     y, g = finite_value_and_grad(op, [-1e4, 1e4], dtype)
     np.testing.assert_array_equal(y, expected)
     np.testing.assert_array_equal(g, [0.0, 0.0])
+
+
+# --------------------------------------------------------------------------- issues 12 and 13
+
+
+def hessian_row(fn, x, i):
+    """Row i of the Hessian of the scalar fn at x, through create_graph."""
+    leaf = ag.tensor(x, dtype=np.float64, requires_grad=True)
+    (g,) = ag.grad(fn(leaf), leaf, create_graph=True)
+    (h,) = ag.grad(g.reshape(-1)[i], leaf, allow_unused=True)
+    return np.zeros_like(leaf.data) if h is None else h.data
+
+
+@pytest.mark.parametrize(
+    "op", [ag.floor, ag.ceil, ag.trunc, ag.rint, ag.sign, ag.round, lambda t: ag.round(t, 1)]
+)
+def test_piecewise_constant_ops_have_zero_gradients_and_results_that_require_grad(op):
+    x = ag.tensor([-1.5, -0.25, 0.0, 0.5, 1.0, 2.5], requires_grad=True)
+    y = op(x)
+    assert y.requires_grad  # as PyTorch: the result is part of the graph
+    (g,) = ag.grad(y, x, np.full(6, np.inf))  # zeros even for an infinite upstream gradient
+    np.testing.assert_array_equal(g.data, np.zeros(6))
+
+
+def test_floor_divide_has_zero_gradients_and_remainder_fmod_follow_pytorch_at_jumps():
+    a, b = [4.0, -3.0, 5.0, 7.5], [2.0, 2.0, -2.0, 2.5]  # 4 / 2 and 7.5 / 2.5: on a jump
+    ga, gb = grads(lambda x, y: x // y, a, b)
+    np.testing.assert_array_equal(ga, 0.0)
+    np.testing.assert_array_equal(gb, 0.0)
+    for op, quotient in [
+        (ag.remainder, np.floor_divide(a, b)),
+        (ag.fmod, np.trunc(np.divide(a, b))),
+    ]:
+        ga, gb = grads(op, a, b)
+        np.testing.assert_array_equal(ga, 1.0)
+        np.testing.assert_array_equal(gb, -quotient)
+    ga, gb = grads(lambda x, y: x % y, a, b)  # the operator is remainder
+    np.testing.assert_array_equal(gb, -np.floor_divide(a, b))
+    np.testing.assert_array_equal((ag.tensor([-3.0]) % 2.0).data, [1.0])
+    np.testing.assert_array_equal(ag.fmod(ag.tensor([-3.0]), 2.0).data, [-1.0])
+
+
+@pytest.mark.parametrize("op", [ag.hypot, ag.arctan2])
+def test_hypot_and_arctan2_have_zero_gradients_at_the_origin(op):
+    ga, gb = grads(op, [0.0, 3.0], [0.0, 4.0])
+    assert ga[0] == 0.0 and gb[0] == 0.0
+    assert np.isfinite(ga).all() and np.isfinite(gb).all()
+
+
+@pytest.mark.parametrize("op, wins", [(ag.fmax, "a"), (ag.fmin, "b")])
+def test_fmax_fmin_ties_share_and_nan_gives_the_gradient_to_the_other(op, wins):
+    nan = np.nan
+    ga, gb = grads(op, [1.0, 2.0, nan, 1.0, nan], [1.0, nan, 3.0, 0.0, nan])
+    np.testing.assert_array_equal(op(ag.tensor([nan]), ag.tensor([3.0])).data, [3.0])
+    np.testing.assert_array_equal(ga[:3], [0.5, 1.0, 0.0])
+    np.testing.assert_array_equal(gb[:3], [0.5, 0.0, 1.0])
+    assert ga[3] == (1.0 if wins == "a" else 0.0) and ga[3] + gb[3] == 1.0
+    assert ga[4] + gb[4] == 1.0  # both NaN: the NaN result's gradient goes to a
+
+
+def test_sinc_at_zero_value_gradient_and_second_derivative():
+    x = np.array([0.0, 1e-9, 0.02, 0.04, 0.5])
+    y = ag.sinc(ag.tensor(x)).data
+    np.testing.assert_array_equal(y[0], 1.0)
+    (g,) = grads(ag.sinc, x)
+    exact = (np.cos(np.pi * x[1:]) * np.pi * x[1:] - np.sin(np.pi * x[1:])) / (np.pi * x[1:] ** 2)
+    assert g[0] == 0.0
+    np.testing.assert_allclose(g[1], -(np.pi**2) / 3 * 1e-9, rtol=1e-12)  # no lost digits
+    np.testing.assert_allclose(g[2:], exact[1:], rtol=1e-12)  # both sides of the series' end
+    h = hessian_row(lambda t: ag.sinc(t).sum(), x, 0)
+    np.testing.assert_allclose(h[0], -(np.pi**2) / 3, rtol=1e-12)
+
+
+def test_nan_to_num_passes_the_gradient_where_finite_only():
+    x = [np.nan, np.inf, -np.inf, 1.5]
+    y = ag.nan_to_num(ag.tensor(np.array(x)), posinf=9.0).data
+    np.testing.assert_array_equal(y, [0.0, 9.0, np.finfo(np.float64).min, 1.5])
+    (g,) = grads(ag.nan_to_num, x)
+    np.testing.assert_array_equal(g, [0.0, 0.0, 0.0, 1.0])
+
+
+def test_inverse_functions_at_the_ends_of_their_domains_have_infinite_gradients():
+    with np.errstate(divide="ignore"):
+        (g_asin,) = grads(ag.arcsin, [1.0, -1.0])
+        (g_acosh,) = grads(ag.arccosh, [1.0])
+    np.testing.assert_array_equal(g_asin, [np.inf, np.inf])
+    np.testing.assert_array_equal(g_acosh, [np.inf])
+
+
+@pytest.mark.parametrize(
+    "x, grad, hessian_row0",
+    [
+        ([2.0, 0.0, 3.0], [0.0, 6.0, 0.0], [0.0, 3.0, 0.0]),  # one zero
+        ([0.0, 0.0, 3.0], [0.0, 0.0, 0.0], [0.0, 3.0, 0.0]),  # two zeros
+    ],
+)
+def test_prod_gradients_are_exact_with_zeros(x, grad, hessian_row0):
+    (g,) = grads(ag.prod, x)
+    np.testing.assert_array_equal(g, grad)
+    np.testing.assert_array_equal(hessian_row(ag.prod, x, 0), hessian_row0)
+    m = np.array([[2.0, 0.0, 3.0], [0.0, 0.0, 5.0]])
+    assert gradcheck(lambda t: ag.prod(t, axis=1), m)
+    assert gradgradcheck(lambda t: ag.prod(t, axis=0), m)
+    assert gradgradcheck(ag.prod, m)
+
+
+@pytest.mark.parametrize("x", [[2.0, 0.0, 3.0, 0.0, 5.0], [0.0, 4.0, 0.5], [1.5, -2.0, 0.0]])
+def test_cumprod_gradients_are_exact_with_zeros_to_second_order(x):
+    (g,) = grads(lambda t: ag.cumprod(t) * np.arange(1.0, len(x) + 1), x)
+    expected = [
+        sum((k + 1) * np.prod([x[j] for j in range(k + 1) if j != i]) for k in range(i, len(x)))
+        for i in range(len(x))
+    ]
+    np.testing.assert_allclose(g, expected, rtol=1e-12)
+    m = np.array([x, x[::-1]])
+    v = np.arange(m.size).reshape(m.shape) - 2.5
+    for axis in (0, 1):
+        # backward has two forms: plain arrays, and ops that are differentiable again
+        leaf = ag.tensor(m, requires_grad=True)
+        (plain,) = ag.grad(ag.cumprod(leaf, axis=axis), leaf, v)
+        (graph,) = ag.grad(ag.cumprod(leaf, axis=axis), leaf, v, create_graph=True)
+        np.testing.assert_allclose(graph.data, plain.data, rtol=1e-12, atol=1e-15)
+    for axis in (0, 1, None):
+        assert gradcheck(lambda t, axis=axis: ag.cumprod(t, axis=axis), m)
+        assert gradgradcheck(lambda t, axis=axis: ag.cumprod(t, axis=axis), m)
+
+
+def test_std_of_equal_values_has_a_zero_gradient():
+    (g,) = grads(lambda t: ag.std(t, axis=1), [[2.0, 2.0, 2.0], [1.0, 2.0, 3.0]])
+    np.testing.assert_array_equal(g[0], [0.0, 0.0, 0.0])
+    np.testing.assert_allclose(g[1], [-1 / np.sqrt(6), 0.0, 1 / np.sqrt(6)])
+
+
+def test_median_and_quantile_ties_and_even_counts():
+    # numpy's median of an even count: the two middle elements share the gradient
+    (g,) = grads(ag.median, [4.0, 1.0, 3.0, 2.0])
+    np.testing.assert_array_equal(g, [0.0, 0.0, 0.5, 0.5])
+    # PyTorch's median (the lower middle): tied elements share it, as PyTorch's median()
+    (g,) = grads(lambda t: t.median(), [2.0, 2.0, 2.0, 1.0])
+    np.testing.assert_allclose(g, [1 / 3, 1 / 3, 1 / 3, 0.0])
+    # with dim: the gradient goes to the index, the first of the ties in sorted order
+    (g,) = grads(lambda t: t.median(0).values, [2.0, 2.0, 2.0, 1.0])
+    np.testing.assert_array_equal(g, [1.0, 0.0, 0.0, 0.0])
+    # quantiles of ties: the stable sort's elements at floor and ceil of q (n - 1)
+    (g,) = grads(lambda t: ag.quantile(t, 0.5), [2.0, 2.0, 2.0, 1.0])
+    np.testing.assert_array_equal(g, [0.5, 0.5, 0.0, 0.0])
+
+
+def test_max_with_dim_sends_the_gradient_to_the_first_index_and_amax_shares_it():
+    x = [[2.0, 1.0, 2.0]]
+    (g,) = grads(lambda t: ag.max(t, dim=1).values, x)
+    np.testing.assert_array_equal(g, [[1.0, 0.0, 0.0]])
+    (g,) = grads(lambda t: t.min(1).values, [[1.0, 3.0, 1.0]])
+    np.testing.assert_array_equal(g, [[1.0, 0.0, 0.0]])
+    (g,) = grads(lambda t: ag.amax(t, dim=1), x)
+    np.testing.assert_array_equal(g, [[0.5, 0.0, 0.5]])
+
+
+def test_sort_of_ties_is_stable_in_both_directions():
+    x = [2.0, 1.0, 2.0, 1.0]
+    up = np.array([1.0, 2.0, 3.0, 4.0])
+    (g,) = grads(lambda t: ag.sort(t) * up, x)
+    np.testing.assert_array_equal(g, [3.0, 1.0, 4.0, 2.0])
+    (g,) = grads(lambda t: t.sort(descending=True).values * up, x)
+    np.testing.assert_array_equal(g, [1.0, 3.0, 2.0, 4.0])
+    np.testing.assert_array_equal(ag.argsort(ag.tensor(x), descending=True).data, [0, 2, 1, 3])
+
+
+def test_medians_and_quantiles_of_integers_have_numpys_dtypes():
+    ints = np.array([1, 5, 2, 8])
+    for method in ("linear", "lower", "higher", "nearest", "midpoint"):
+        expected = np.quantile(ints, 0.5, method=method)
+        got = ag.quantile(ag.tensor(ints), 0.5, method=method)
+        assert got.dtype == expected.dtype and got.item() == expected
+    assert ag.median(ag.tensor(ints)).item() == 3.5

@@ -71,8 +71,14 @@ class Case:
 BINARY = ["add", "subtract", "multiply", "divide", "power", "maximum", "minimum"]
 BINARY += "less less_equal greater greater_equal equal not_equal logical_and logical_or".split()
 BINARY += ["logical_xor"]
+BINARY += "floor_divide remainder fmod hypot arctan2 logaddexp logaddexp2 fmax fmin".split()
 REDUCTIONS = ["sum", "mean", "max", "min", "logsumexp"]
-ALONG_AXIS = ["softmax", "log_softmax"]
+REDUCTIONS += "prod amax amin ptp var std median all any count_nonzero".split()
+ALONG_AXIS = ["softmax", "log_softmax", "cumsum", "cumprod"]
+# Functions taking numpy's axis= and PyTorch's dim= (ops/conventions.py): never both.
+BOTH_SPELLINGS = "sum mean prod max min amax amin logsumexp var std median all any".split()
+BOTH_SPELLINGS += "argmax argmin count_nonzero cumsum cumprod softmax log_softmax".split()
+BOTH_SPELLINGS += ["sort", "argsort"]
 CE = ag.softmax_cross_entropy
 BCE = ag.sigmoid_binary_cross_entropy
 
@@ -568,6 +574,243 @@ CASES: list[Case] = [
         lambda e: ag.leaky_relu(e.a, "steep"),
         TypeError,
         r"leaky_relu: negative_slope must be a number, got 'steep'",
+    ),
+    # -- the elementwise functions and reductions of numpy and PyTorch (issues 12 and 13)
+    *(
+        Case(
+            f"{alias} not broadcastable",
+            lambda e, alias=alias: getattr(ag, alias)(e.a, e.v),
+            ValueError,
+            rf"{op}: shapes \(2, 3\) and \(4,\) do not broadcast together",
+        )
+        for alias, op in [("mod", "remainder"), ("true_divide", "divide")]
+    ),
+    Case(
+        "operator % not broadcastable",
+        lambda e: e.a % e.v,
+        ValueError,
+        r"remainder: shapes \(2, 3\) and \(4,\) do not broadcast",
+    ),
+    Case(
+        "operator // not broadcastable",
+        lambda e: e.v // e.a,
+        ValueError,
+        r"floor_divide: shapes \(4,\) and \(2, 3\) do not broadcast",
+    ),
+    *(
+        Case(
+            f"{op} with both axis and dim",
+            lambda e, op=op: getattr(ag, op)(e.a, axis=0, dim=1),
+            TypeError,
+            rf"{op}: got both axis= \(numpy's name\) and dim= \(PyTorch's name\) for one "
+            r"argument; pass one of them",
+        )
+        for op in BOTH_SPELLINGS
+    ),
+    Case(
+        "sum with both keepdims and keepdim",
+        lambda e: ag.sum(e.a, keepdims=True, keepdim=True),
+        TypeError,
+        r"sum: got both keepdims= \(numpy's name\) and keepdim= \(PyTorch's name\)",
+    ),
+    Case(
+        "method max with both dim and axis",
+        lambda e: e.a.max(1, axis=0),
+        TypeError,
+        r"max: got both axis= \(numpy's name\) and dim= \(PyTorch's name\)",
+    ),
+    Case(
+        "quantile with both method and interpolation",
+        lambda e: ag.quantile(e.a, 0.5, method="lower", interpolation="higher"),
+        TypeError,
+        r"quantile: got both method= \(numpy's name\) and interpolation= \(PyTorch's name\)",
+    ),
+    Case(
+        "max dim of several axes",
+        lambda e: ag.max(e.a, dim=(0, 1)),
+        TypeError,
+        r"max: dim must be a single int for PyTorch's \(values, indices\) form, got \(0, 1\) "
+        r"\(for the values over several dims use amax\)",
+    ),
+    Case(
+        "median dim out of range",
+        lambda e: e.a.median(2),
+        ValueError,
+        r"median: axis 2 is out of range for a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "var ddof and correction",
+        lambda e: ag.var(e.a, ddof=1, correction=0),
+        TypeError,
+        r"var: got ddof= and correction= for one argument \(the degrees of freedom removed\); "
+        r"pass one of them",
+    ),
+    Case(
+        "std method unbiased twice",
+        lambda e: e.a.std(True, unbiased=False),
+        TypeError,
+        r"std: got unbiased twice \(True and False\)",
+    ),
+    Case(
+        "std unbiased not a bool",
+        lambda e: ag.std(e.a, unbiased=1),
+        TypeError,
+        r"std: unbiased must be a bool, got 1",
+    ),
+    Case(
+        "var ddof not a number",
+        lambda e: ag.var(e.a, ddof="1"),
+        TypeError,
+        r"var: ddof must be a number, got '1'",
+    ),
+    *(
+        Case(
+            f"{op} axis {what}",
+            lambda e, op=op, axis=axis: getattr(ag, op)(e.a, axis=axis),
+            error,
+            rf"^{op}: {message}",
+        )
+        for op in ("argmax", "argmin", "argsort", "sort")
+        for what, axis, error, message in [
+            (
+                "out of range",
+                2,
+                ValueError,
+                r"axis 2 is out of range for a tensor of shape \(2, 3\)",
+            ),
+            ("tuple", (0, 1), TypeError, r"axis must be a single int, got \(0, 1\)"),
+        ]
+    ),
+    *(
+        Case(
+            f"{op} of an empty tensor",
+            lambda e, op=op: getattr(ag, op)(ag.tensor(np.ones((0, 3)))),
+            ValueError,
+            rf"{op}: an empty tensor of shape \(0, 3\) has no extremum",
+        )
+        for op in ("argmax", "argmin")
+    ),
+    *(
+        Case(
+            f"{op} kind",
+            lambda e, op=op: getattr(ag, op)(e.a, kind="bubble"),
+            ValueError,
+            rf"^{op}: kind must be one of \(None, 'quicksort', 'mergesort', 'heapsort', "
+            r"'stable'\), got 'bubble'",
+        )
+        for op in ("sort", "argsort")
+    ),
+    Case(
+        "topk k too large",
+        lambda e: ag.topk(e.a, 4, dim=1),
+        ValueError,
+        r"topk: k must be an int in \[0, 3\] for dim 1 of shape \(2, 3\), got 4",
+    ),
+    Case(
+        "topk dim out of range",
+        lambda e: e.a.topk(1, 2),
+        ValueError,
+        r"topk: axis 2 is out of range for a tensor of shape \(2, 3\)",
+    ),
+    *(
+        Case(
+            f"{op} q out of range",
+            lambda e, op=op, q=q: getattr(ag, op)(e.a, q),
+            ValueError,
+            rf"{op}: q must be in \[0, {top}\], got \[{shown}\]",
+        )
+        for op, q, top, shown in [
+            ("quantile", [0.5, 1.5], 1, "0.5, 1.5"),
+            ("percentile", [-10, 50], 100, "-10.0, 50.0"),
+        ]
+    ),
+    Case(
+        "quantile method",
+        lambda e: ag.quantile(e.a, 0.5, method="cubic"),
+        ValueError,
+        r"quantile: method must be one of \('linear', 'lower', 'higher', 'midpoint', "
+        r"'nearest'\), got 'cubic'",
+    ),
+    Case(
+        "quantile q that requires grad",
+        lambda e: ag.quantile(e.a, e.s),
+        TypeError,
+        r"quantile: q must be a constant, got a tensor that requires grad",
+    ),
+    *(
+        Case(
+            f"{op} of an empty selection",
+            lambda e, op=op: getattr(ag, op)(ag.tensor(np.ones((0, 3))), axis=0),
+            ValueError,
+            rf"{op}: needs at least one element over axis 0, got shape \(0, 3\)",
+        )
+        for op in ("median",)
+    ),
+    Case(
+        "average 1-d weights without axis",
+        lambda e: ag.average(e.a, weights=np.ones(3)),
+        TypeError,
+        r"average: weights of shape \(3,\) differ from the data's shape \(2, 3\); 1-D weights "
+        r"need an axis",
+    ),
+    Case(
+        "average weights of the wrong length",
+        lambda e: ag.average(e.a, axis=1, weights=e.v),
+        ValueError,
+        r"average: weights of shape \(4,\) must have the data's shape \(2, 3\) or be 1-D with "
+        r"the length of axis 1 \(3\)",
+    ),
+    Case(
+        "average weights summing to zero",
+        lambda e: ag.average(e.a, weights=np.zeros((2, 3))),
+        ZeroDivisionError,
+        r"average: the weights sum to zero",
+    ),
+    Case(
+        "nan_to_num in place",
+        lambda e: ag.nan_to_num(e.a, copy=False),
+        ValueError,
+        r"nan_to_num: copy=False \(numpy's in-place form\) is not supported",
+    ),
+    Case(
+        "nan_to_num replacement not a number",
+        lambda e: e.a.nan_to_num("zero"),
+        TypeError,
+        r"nan_to_num: nan must be a number, got 'zero'",
+    ),
+    *(
+        Case(
+            f"{op} decimals not an int",
+            lambda e, op=op: getattr(ag, op)(e.a, 1.5),
+            TypeError,
+            r"round: decimals must be an int, got 1.5",
+        )
+        for op in ("round", "around")
+    ),
+    Case(
+        "clip a_min and min",
+        lambda e: ag.clip(e.a, -1.0, min=0.0),
+        TypeError,
+        r"clip: got both a_min= \(numpy's name\) and min= \(PyTorch's name\)",
+    ),
+    Case("clamp without bounds", lambda e: e.a.clamp(), ValueError, r"clip: give at least one"),
+    Case(
+        "clip bound that requires grad",
+        lambda e: ag.clip(e.a, max=e.s),
+        TypeError,
+        r"clip: max is a tensor that requires grad; clip's bounds are constants",
+    ),
+    Case(
+        "clip bounds that do not broadcast",
+        lambda e: ag.clip(e.a, np.zeros(4), 1.0),
+        ValueError,
+        r"clip: bounds of shapes \(4,\) and \(\) do not broadcast to the input's shape \(2, 3\)",
+    ),
+    Case(
+        "nonzero of a 0-d tensor",
+        lambda e: ag.nonzero(e.s),
+        ValueError,
+        r"nonzero: not defined for a 0-d tensor",
     ),
     # -- only floating tensors may require grad
     *(

@@ -172,6 +172,9 @@ TABLE_BEGIN, TABLE_END = "<!-- op table: begin -->", "<!-- op table: end -->"
 LINE_LENGTH = 100  # ruff's, for the generated stub
 
 
+_LINE = 100  # the project's line length (pyproject.toml)
+
+
 def _method_stub(name: str, fn: Callable[..., Any], is_property: bool) -> str:
     sig = inspect.signature(fn)
     params = list(sig.parameters.values())
@@ -199,6 +202,11 @@ def _method_stub(name: str, fn: Callable[..., Any], is_property: bool) -> str:
         line = f"    def {name}(\n{inner}    ) -> {ret}: ..."
     if name in ("__eq__", "__ne__"):  # elementwise, as numpy's and PyTorch's
         line += "  # type: ignore[override]"
+    elif len(line) > _LINE:  # wrapped as ruff format would: all on one line, else one each
+        inner = f"        {', '.join(rendered)}"
+        if len(inner) > _LINE:
+            inner = "\n".join(f"        {p}," for p in rendered)
+        line = f"    def {name}(\n{inner}\n    ) -> {ret}: ..."
     return f"    @property\n{line}" if is_property else line
 
 

@@ -66,6 +66,8 @@ _OPERATORS: dict[str, Any] = {
     "__mul__": E.multiply, "__rmul__": _reflected(E.multiply),
     "__truediv__": E.divide, "__rtruediv__": _reflected(E.divide),
     "__pow__": E.power, "__rpow__": _reflected(E.power),
+    "__mod__": E.remainder, "__rmod__": _reflected(E.remainder),
+    "__floordiv__": E.floor_divide, "__rfloordiv__": _reflected(E.floor_divide),
     "__matmul__": matmul, "__rmatmul__": _reflected(matmul),
     "__neg__": E.negative, "__abs__": E.abs, "__getitem__": getitem,
     "__lt__": L.less, "__le__": L.less_equal, "__gt__": L.greater, "__ge__": L.greater_equal,
@@ -117,12 +119,6 @@ def _transposed(self: Tensor) -> Tensor:
 def _flatten(self: Tensor) -> Tensor:
     """A 1-D copy of the elements."""
     return reshape(self, (-1,))
-
-
-@tensor_method("round")
-def _round(self: Tensor, decimals: int = 0) -> Tensor:
-    """Rounded values (a constant: no gradient)."""
-    return Tensor(np.round(self.data, decimals))
 
 
 # ------------------------------------------------------------------ numpy's array protocols

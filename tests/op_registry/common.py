@@ -71,6 +71,10 @@ KINK0 = ags.away_from([0.0])
 DISTINCT = ags.distinct()
 # Two lattices half a step apart: maximum/minimum never see a tie.
 EVEN, ODD = ags.lattice(1 / 8), ags.lattice(1 / 8, 1 / 16)
+# Odd sixteenths over a few divisors: a / b is never an integer (no jump of floor_divide,
+# remainder, fmod), and ODD is never an integer nor half of one (floor, round, ...).
+DIVISORS = ags.Domain(((-2.0, -2.0), (-0.75, -0.75), (0.75, 0.75), (2.0, 2.0)))
+UNIT = ags.interval(-1.0, 1.0, margin=0.1)  # inside arcsin's, arccos's and arctanh's domain
 
 
 def booleans(count: int) -> st.SearchStrategy[Inputs]:
@@ -141,3 +145,47 @@ def where_kwargs(shapes: tuple[Shape, ...]) -> st.SearchStrategy[dict[str, Any]]
 def clip_kwargs(shapes: tuple[Shape, ...]) -> st.SearchStrategy[dict[str, Any]]:
     bounds = st.sampled_from([(-1.0, 1.0), (None, 1.0), (-1.0, None)])
     return bounds.map(lambda b: {"min": b[0], "max": b[1]})
+
+
+def reduce_ddof_kwargs(shapes: tuple[Shape, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    """axis and keepdims, and ddof 0 or 1 (1 only when more than one element is reduced)."""
+    shape = shapes[0]
+
+    def with_ddof(axis: Any) -> st.SearchStrategy[dict[str, Any]]:
+        axes = range(len(shape)) if axis is None else np.atleast_1d(axis)
+        n = int(np.prod([shape[a] for a in axes]))
+        return st.fixed_dictionaries(
+            {
+                "axis": st.just(axis),
+                "keepdims": st.booleans(),
+                "ddof": st.sampled_from([0, 1] if n > 1 else [0]),
+            }
+        )
+
+    return ags.axes(_ndim(shapes)).flatmap(with_ddof)
+
+
+def scan_kwargs(shapes: tuple[Shape, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    n = _ndim(shapes)
+    return st.fixed_dictionaries({"axis": st.none() | st.integers(-n, n - 1)} if n else {})
+
+
+def quantile_kwargs(shapes: tuple[Shape, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    q = st.floats(0, 1) | hnp.arrays(np.float64, st.integers(1, 3), elements=st.floats(0, 1))
+    return st.fixed_dictionaries(
+        {
+            "q": q,
+            "axis": ags.axes(_ndim(shapes)),
+            "keepdims": st.booleans(),
+            "method": st.sampled_from(["linear", "lower", "higher", "midpoint", "nearest"]),
+        }
+    )
+
+
+def topk_kwargs(shapes: tuple[Shape, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    shape = shapes[0]
+    return st.integers(-len(shape), len(shape) - 1).flatmap(
+        lambda d: st.fixed_dictionaries(
+            {"dim": st.just(d), "k": st.integers(0, shape[d]), "largest": st.booleans()}
+        )
+    )
