@@ -169,6 +169,7 @@ def exported() -> list[str]:
 STUB = Path(__file__).resolve().parent.parent / "_tensor_methods.pyi"
 README = Path(__file__).resolve().parent.parent.parent / "README.md"
 TABLE_BEGIN, TABLE_END = "<!-- op table: begin -->", "<!-- op table: end -->"
+LINE_LENGTH = 100  # ruff's, for the generated stub
 
 
 def _method_stub(name: str, fn: Callable[..., Any], is_property: bool) -> str:
@@ -193,6 +194,9 @@ def _method_stub(name: str, fn: Callable[..., Any], is_property: bool) -> str:
     ret = sig.return_annotation
     ret = "Tensor" if ret in (sig.empty, "Any") else ret
     line = f"    def {name}({', '.join(rendered)}) -> {ret}: ..."
+    if len(line) > LINE_LENGTH:  # one parameter a line, as ruff format wraps it
+        inner = "".join(f"        {text},\n" for text in rendered)
+        line = f"    def {name}(\n{inner}    ) -> {ret}: ..."
     if name in ("__eq__", "__ne__"):  # elementwise, as numpy's and PyTorch's
         line += "  # type: ignore[override]"
     return f"    @property\n{line}" if is_property else line
