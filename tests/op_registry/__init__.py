@@ -9,7 +9,7 @@ values for log/sqrt/power bases, values away from kinks for abs/relu/clip, latti
 never tie for maximum/minimum and distinct values for max/min/max_pool2d.
 """
 
-from . import elementwise, linalg, logic, losses, nn, reductions, shape
+from . import elementwise, indexing, joins, linalg, logic, losses, nn, rearrange, reductions, shape
 from .common import OpCase
 
 REGISTRY: list[OpCase] = [
@@ -17,6 +17,9 @@ REGISTRY: list[OpCase] = [
     *linalg.CASES,
     *reductions.CASES,
     *shape.CASES,
+    *rearrange.CASES,
+    *joins.CASES,
+    *indexing.CASES,
     *losses.CASES,
     *logic.CASES,
     *nn.CASES,
