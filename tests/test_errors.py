@@ -1087,7 +1087,7 @@ CASES: list[Case] = [
     ),
     Case(
         "squeeze a dimension that is not 1",
-        lambda e: e.a.squeeze(0),
+        lambda e: ag.squeeze(e.a, 0),  # (numpy's; x.squeeze(0) is PyTorch's: it stays)
         ValueError,
         r"squeeze: cannot squeeze axis 0 of a tensor of shape \(2, 3\) \(only existing axes of "
         r"length 1",
@@ -1154,6 +1154,458 @@ CASES: list[Case] = [
         r"stack: cannot join shapes \[\(2, 3\), \(2, 3\)\] along axis 3",
     ),
     Case("stack nothing", lambda e: ag.stack([]), ValueError, r"stack: need at least one tensor"),
+    # -- shape ops under numpy's and PyTorch's names (ops/rearrange.py, joins.py, indexing.py)
+    *(
+        Case(
+            f"{op} with both spellings",
+            call,
+            TypeError,
+            rf"{name}: got both axis= \(numpy's name\) and {torch}= \(PyTorch's name\)",
+        )
+        for op, name, torch, call in [
+            ("squeeze", "squeeze", "dim", lambda e: ag.squeeze(e.a, 0, dim=0)),
+            ("cat", "concatenate", "dim", lambda e: ag.cat([e.a, e.a], 0, dim=0)),
+            ("stack", "stack", "dim", lambda e: ag.stack([e.a, e.a], axis=0, dim=0)),
+            ("flip", "flip", "dims", lambda e: ag.flip(e.a, 0, dims=0)),
+            ("diff", "diff", "dim", lambda e: ag.diff(e.a, axis=0, dim=0)),
+            ("split", "split", "dim", lambda e: ag.split(e.a, 2, axis=0, dim=0)),
+        ]
+    ),
+    Case(
+        "squeeze repeated axis",
+        lambda e: ag.squeeze(ag.unsqueeze(e.a, 0), (0, 0)),
+        ValueError,
+        r"squeeze: cannot squeeze axis \(0, 0\) of a tensor of shape \(1, 2, 3\) .*each once",
+    ),
+    Case(
+        "squeeze dim out of range",
+        lambda e: e.a.squeeze(2),
+        ValueError,
+        r"squeeze: cannot squeeze axis \(2,\) of a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "expand_dims float axis",
+        lambda e: ag.expand_dims(e.a, 1.0),
+        TypeError,
+        r"expand_dims: axes must be ints, got \(1.0,\)",
+    ),
+    Case(
+        "expand_dims repeated axes",
+        lambda e: ag.expand_dims(e.a, (0, 0)),
+        ValueError,
+        r"expand_dims: bad axis \(0, 0\) for a tensor of shape \(2, 3\): repeated axis",
+    ),
+    Case(
+        "concat mismatched ndim",
+        lambda e: ag.concat([e.a, e.v]),
+        ValueError,
+        r"concatenate: cannot join shapes \[\(2, 3\), \(4,\)\] along axis 0",
+    ),
+    Case(
+        "transpose of two axes out of range",
+        lambda e: ag.transpose(e.a, 0, 2),
+        ValueError,
+        r"swapaxes: axis 2 is out of range for a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "swapaxes float axis",
+        lambda e: ag.swapaxes(e.a, 0.0, 1),
+        TypeError,
+        r"swapaxes: axes must be ints, got \(0.0, 1\)",
+    ),
+    Case(
+        "flip axis out of range",
+        lambda e: ag.flip(e.a, 2),
+        ValueError,
+        r"flip: axis 2 is out of range for a tensor of shape \(2, 3\) .*valid axes are -2..1",
+    ),
+    Case(
+        "flip method without dims",
+        lambda e: e.a.flip(),
+        TypeError,
+        r"flip: Tensor.flip takes the dims to flip, as PyTorch's .*ag.flip\(x\) flips every axis",
+    ),
+    Case(
+        "fliplr of a vector",
+        lambda e: ag.fliplr(e.v),
+        ValueError,
+        r"fliplr: needs a tensor of at least 2 dimensions, got shape \(4,\)",
+    ),
+    Case(
+        "flipud of a scalar",
+        lambda e: ag.flipud(e.s),
+        ValueError,
+        r"flipud: needs a tensor of at least 1 dimension, got shape \(\)",
+    ),
+    Case(
+        "rot90 one axis twice",
+        lambda e: ag.rot90(e.a, 1, (0, -2)),
+        ValueError,
+        r"rot90: repeated axis in \(0, -2\)",
+    ),
+    Case(
+        "rot90 three axes",
+        lambda e: ag.rot90(e.a, 1, (0, 1, 2)),
+        ValueError,
+        r"rot90: axes must be two axes, got \(0, 1, 2\)",
+    ),
+    Case("rot90 float k", lambda e: ag.rot90(e.a, 1.5), TypeError, r"rot90: k must be an int"),
+    Case(
+        "roll without a shift",
+        lambda e: ag.roll(e.a),
+        TypeError,
+        r"roll: missing the shift \(numpy's shift, PyTorch's shifts\)",
+    ),
+    Case(
+        "roll shifts and axes of other lengths",
+        lambda e: ag.roll(e.a, (1, 2, 3), (0, 1)),
+        ValueError,
+        r"roll: 3 shifts \(1, 2, 3\) for 2 axes \(0, 1\)",
+    ),
+    Case(
+        "roll axis out of range",
+        lambda e: e.a.roll(1, 2),
+        ValueError,
+        r"roll: axis 2 is out of range for a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "moveaxis source and destination lengths",
+        lambda e: ag.moveaxis(e.a, (0, 1), 0),
+        ValueError,
+        r"moveaxis: source \(0, 1\) and destination 0 must name as many axes",
+    ),
+    Case(
+        "moveaxis repeated axis",
+        lambda e: ag.moveaxis(e.a, (0, 0), (0, 1)),
+        ValueError,
+        r"moveaxis: repeated axis in \(0, 0\)",
+    ),
+    Case(
+        "rollaxis start out of range",
+        lambda e: ag.rollaxis(e.a, 0, 3),
+        ValueError,
+        r"rollaxis: start 3 is out of range for a tensor of shape \(2, 3\) \(valid: -2..2\)",
+    ),
+    Case(
+        "permute not a permutation",
+        lambda e: e.a.permute(1, 0, 2),
+        ValueError,
+        r"permute: axes \(1, 0, 2\) are not a permutation of the 2 axes of a tensor of shape "
+        r"\(2, 3\)",
+    ),
+    Case(
+        "flatten start after end",
+        lambda e: ag.flatten(e.a, 1, 0),
+        ValueError,
+        r"flatten: start_dim 1 comes after end_dim 0 for a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "flatten with numpy's order argument",
+        lambda e: e.a.flatten("C"),
+        TypeError,
+        r"flatten: start_dim must be an int, got 'C'",
+    ),
+    Case(
+        "view as another dtype",
+        lambda e: e.a.view(np.float32),
+        TypeError,
+        r"view: x.view\(dtype\) reinterprets the bytes .*not support; x.astype\(",
+    ),
+    Case(
+        "unsqueeze dim out of range",
+        lambda e: ag.unsqueeze(e.a, 3),
+        ValueError,
+        r"unsqueeze: dim 3 is out of range for a tensor of shape \(2, 3\) \(valid: -3..2\)",
+    ),
+    Case(
+        "tile negative repetitions",
+        lambda e: ag.tile(e.a, (-1, 2)),
+        ValueError,
+        r"tile: repetitions must be non-negative, got \(-1, 2\)",
+    ),
+    Case(
+        "repeat method with fewer sizes than dims",
+        lambda e: e.a.repeat(2),
+        ValueError,
+        r"repeat: 1 repetitions \(2,\) for a tensor of shape \(2, 3\): give one per dimension",
+    ),
+    *(
+        Case(
+            f"expand to {sizes}",
+            lambda e, sizes=sizes: e.a.expand(*sizes),
+            ValueError,
+            rf"expand: cannot expand a tensor of shape \(2, 3\) to {re.escape(str(sizes))}",
+        )
+        for sizes in [(3, 3), (3,), (-1, 2, 3)]
+    ),
+    Case(
+        "expand_as a smaller tensor",
+        lambda e: e.a.expand_as(e.v),
+        ValueError,
+        r"expand: cannot expand a tensor of shape \(2, 3\) to \(4,\)",
+    ),
+    Case(
+        "t of a 3-d tensor",
+        lambda e: ag.tensor(np.ones((2, 2, 2))).t(),
+        ValueError,
+        r"t: expects a tensor of at most 2 dimensions, got shape \(2, 2, 2\); x.mT",
+    ),
+    Case(
+        "mT of a vector",
+        lambda e: e.v.mT,
+        ValueError,
+        r"mT: needs a tensor of at least 2 dimensions, got shape \(4,\)",
+    ),
+    Case(
+        "take index out of bounds",
+        lambda e: ag.take(e.a, [6]),
+        IndexError,
+        r"take: index 6 is out of bounds for axis 0 of a tensor of shape \(6,\) \(valid: -6..5\)",
+    ),
+    Case(
+        "take float indices",
+        lambda e: e.a.take([0.5]),
+        TypeError,
+        r"take: indices must be integers, got dtype float64",
+    ),
+    Case(
+        "take another mode",
+        lambda e: ag.take(e.a, [0], mode="clip"),
+        ValueError,
+        r"take: only mode='raise' is supported, got mode='clip'",
+    ),
+    Case(
+        "take_along_axis indices of fewer dims",
+        lambda e: ag.take_along_axis(e.a, np.zeros(3, int), 1),
+        ValueError,
+        r"take_along_axis: indices of shape \(3,\) do not fit a tensor of shape \(2, 3\) along "
+        r"axis 1",
+    ),
+    Case(
+        "take_along_axis indices that do not broadcast",
+        lambda e: ag.take_along_axis(e.a, np.zeros((3, 1), int), 1),
+        ValueError,
+        r"take_along_axis: indices of shape \(3, 1\) do not fit a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "take_along_axis index out of bounds",
+        lambda e: ag.take_along_axis(e.a, np.full((2, 1), 3), 1),
+        IndexError,
+        r"take_along_axis: index 3 is out of bounds for axis 1 of a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "repeat counts of another length",
+        lambda e: ag.repeat(e.a, [1, 2], axis=1),
+        ValueError,
+        r"repeat: 2 repeats for 3 elements along axis 1 of a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "repeat negative count",
+        lambda e: ag.repeat(e.a, -1),
+        ValueError,
+        r"repeat: repeats must be non-negative ints, got -1",
+    ),
+    Case(
+        "gather index larger than the input",
+        lambda e: e.a.gather(1, np.zeros((3, 1), int)),
+        ValueError,
+        r"gather: index of shape \(3, 1\) does not fit input of shape \(2, 3\) \(as many dims, "
+        r"sizes no larger, outside dim 1\)",
+    ),
+    Case(
+        "gather negative index",
+        lambda e: ag.gather(e.a, 1, np.full((2, 1), -1)),
+        IndexError,
+        r"gather: index -1 is out of bounds for axis 1 of a tensor of shape \(2, 3\) "
+        r"\(valid: 0..2\)",
+    ),
+    Case(
+        "scatter_add src smaller than the index",
+        lambda e: e.a.scatter_add(1, np.zeros((2, 2), int), e.a[:, :1]),
+        ValueError,
+        r"scatter_add: index of shape \(2, 2\) does not fit src of shape \(2, 1\)",
+    ),
+    Case(
+        "scatter_add index out of bounds",
+        lambda e: ag.scatter_add(e.a, 0, np.full((1, 3), 2), e.a),
+        IndexError,
+        r"scatter_add: index 2 is out of bounds for axis 0 of a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "index_select 2-d index",
+        lambda e: e.a.index_select(0, np.zeros((1, 1), int)),
+        ValueError,
+        r"index_select: index must be 1-D, got shape \(1, 1\)",
+    ),
+    Case(
+        "index_select index out of bounds",
+        lambda e: ag.index_select(e.a, 1, [3]),
+        IndexError,
+        r"index_select: index 3 is out of bounds for axis 1 of a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "narrow past the end",
+        lambda e: e.a.narrow(1, 1, 3),
+        ValueError,
+        r"narrow: start 1 and length 3 do not fit dim 1 of a tensor of shape \(2, 3\) "
+        r"\(start in -3..3, start \+ length at most 3\)",
+    ),
+    Case(
+        "masked_fill integer mask",
+        lambda e: e.a.masked_fill(np.array([1, 0, 1]), 0.0),
+        TypeError,
+        r"masked_fill: mask must be boolean, got dtype int64",
+    ),
+    Case(
+        "masked_fill value of 1 dimension",
+        lambda e: e.a.masked_fill(np.array([True, False, True]), e.v),
+        ValueError,
+        r"masked_fill: value must be a number or a 0-d tensor, got shape \(4,\)",
+    ),
+    Case(
+        "masked_fill mask that does not broadcast",
+        lambda e: ag.masked_fill(e.a, np.array([True, False]), 0.0),
+        ValueError,
+        r"masked_fill: mask of shape \(2,\) does not broadcast with the tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "pad unsupported mode",
+        lambda e: ag.pad(e.a, 1, mode="mean"),
+        ValueError,
+        r"pad: mode 'mean' is not supported; use one of \('constant', 'edge', 'reflect'",
+    ),
+    Case(
+        "pad widths of another shape",
+        lambda e: ag.pad(e.a, ((1, 2, 3),)),
+        ValueError,
+        r"pad: pad_width \(\(1, 2, 3\),\) does not fit a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "pad constant_values of another shape",
+        lambda e: ag.pad(e.a, 1, constant_values=(1.0, 2.0, 3.0)),
+        ValueError,
+        r"pad: constant_values \(1.0, 2.0, 3.0\) does not fit a tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "pad negative width",
+        lambda e: ag.pad(e.a, -1),
+        ValueError,
+        r"pad: pad_width must be non-negative ints, got -1",
+    ),
+    Case(
+        "pad constant_values with mode edge",
+        lambda e: ag.pad(e.a, 1, mode="edge", constant_values=1.0),
+        ValueError,
+        r"pad: constant_values is for mode='constant', not mode='edge'",
+    ),
+    Case(
+        "pad constant_values that require grad",
+        lambda e: ag.pad(e.a, 1, constant_values=e.s),
+        TypeError,
+        r"pad: constant_values are constants; pass numbers, not a tensor",
+    ),
+    Case(
+        "pad reflect of an empty axis",
+        lambda e: ag.pad(ag.tensor(np.ones((2, 0))), 1, mode="reflect"),
+        ValueError,
+        r"pad: can't extend empty axis 1 .*\(a tensor of shape \(2, 0\)\)",
+    ),
+    Case(
+        "diff negative order",
+        lambda e: ag.diff(e.a, -1),
+        ValueError,
+        r"diff: the order n must be non-negative, got -1",
+    ),
+    Case(
+        "diff of a scalar",
+        lambda e: ag.diff(e.s),
+        ValueError,
+        r"diff: axis -1 is out of range for a tensor of shape \(\)",
+    ),
+    Case(
+        "diff prepend of another shape",
+        lambda e: e.a.diff(prepend=e.v),
+        ValueError,
+        r"diff: cannot join shapes \[\(4,\), \(2, 3\)\] along axis 1",
+    ),
+    *(
+        Case(
+            f"{op} mismatched shapes",
+            lambda e, op=op: getattr(ag, op)([e.a, e.v]),
+            ValueError,
+            rf"{op}: cannot join shapes \[{shapes}\] along axis {axis}",
+        )
+        for op, shapes, axis in [
+            ("hstack", r"\(2, 3\), \(4,\)", 1),
+            ("vstack", r"\(2, 3\), \(1, 4\)", 0),
+            ("dstack", r"\(2, 3, 1\), \(1, 4, 1\)", 2),
+            ("column_stack", r"\(2, 3\), \(4, 1\)", 1),
+        ]
+    ),
+    Case("hstack nothing", lambda e: ag.hstack([]), ValueError, r"hstack: need at least one"),
+    Case(
+        "append mismatched shapes",
+        lambda e: ag.append(e.a, e.v, axis=0),
+        ValueError,
+        r"append: cannot join shapes \[\(2, 3\), \(4,\)\] along axis 0",
+    ),
+    Case(
+        "meshgrid unknown indexing",
+        lambda e: ag.meshgrid(e.v, e.v, indexing="xyz"),
+        ValueError,
+        r"meshgrid: indexing must be 'xy' or 'ij', got 'xyz'",
+    ),
+    Case(
+        "split into unequal sections",
+        lambda e: ag.split(e.a, 2, axis=1),
+        ValueError,
+        r"split: axis 1 of a tensor of shape \(2, 3\) does not split into 2 equal sections "
+        r"\(array_split allows unequal ones\)",
+    ),
+    Case(
+        "array_split into no sections",
+        lambda e: ag.array_split(e.a, 0, axis=1),
+        ValueError,
+        r"array_split: the number of sections must be positive, got 0",
+    ),
+    Case(
+        "split sizes that do not add up",
+        lambda e: ag.split(e.a, [1, 1], dim=1),
+        ValueError,
+        r"split: sizes \[1, 1\] must be non-negative and add up to 3, the length of dim 1 of a "
+        r"tensor of shape \(2, 3\)",
+    ),
+    Case(
+        "split method size 0",
+        lambda e: e.a.split(0),
+        ValueError,
+        r"split: the split size must be positive \(0 only for an empty dim\), got 0",
+    ),
+    *(
+        Case(
+            f"{op} of too few dims",
+            lambda e, op=op, x=x: getattr(ag, op)(getattr(e, x), 1),
+            ValueError,
+            rf"{op}: needs a tensor of at least {n} dimensions?, got shape {shape}",
+        )
+        for op, x, n, shape in [
+            ("hsplit", "s", 1, r"\(\)"),
+            ("vsplit", "v", 2, r"\(4,\)"),
+            ("dsplit", "a", 3, r"\(2, 3\)"),
+        ]
+    ),
+    Case(
+        "chunk into no chunks",
+        lambda e: e.a.chunk(0),
+        ValueError,
+        r"chunk: the number of chunks must be positive, got 0",
+    ),
+    Case(
+        "unbind dim out of range",
+        lambda e: ag.unbind(e.a, -3),
+        ValueError,
+        r"unbind: axis -3 is out of range for a tensor of shape \(2, 3\)",
+    ),
     Case(
         "softplus beta not a number",
         lambda e: ag.softplus(e.a, beta="a"),

@@ -224,6 +224,82 @@ def _ramp(shape: Shape) -> np.ndarray:
     return np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape) * 0.37
 
 
+def _weights(shape: Shape) -> np.ndarray:
+    """A different weight at each position, so that a permuted gradient cannot pass."""
+    return 1.0 + 0.1 * np.arange(int(np.prod(shape))).reshape(shape)
+
+
+def _flips(p: Params, x: Any) -> Any:
+    """flip and roll along an axis, then back (through ops that undo them)."""
+    a, s = p["axis"], p["shift"]
+    y = ag.flip(ag.roll(x, s, a), a) * _weights(x.shape)
+    return ag.roll(ag.flip(y, dims=a), shifts=-s, dims=a)
+
+
+def _rotations(p: Params, x: Any) -> Any:
+    """rot90 k times in the plane of the last two axes and back; fliplr and flipud twice."""
+    y = ag.rot90(x, p["k"], axes=(-2, -1))
+    y = ag.rot90(y * _weights(y.shape), -p["k"], axes=(-2, -1))
+    return ag.flipud(ag.fliplr(ag.fliplr(ag.flipud(y)) * _weights(x.shape)))
+
+
+def _moves(p: Params, x: Any) -> Any:
+    """Axes moved, swapped, permuted, added and removed, dims merged, and back."""
+    shape, a, perm = x.shape, p["axis"] % x.ndim, p["perm"]
+    y = ag.rollaxis(ag.moveaxis(x, a, 0) * _weights((shape[a],) + (1,) * (x.ndim - 1)), 0, a + 1)
+    y = ag.swapaxes(ag.transpose(y, 0, -1), 0, -1)  # (PyTorch's transpose: a swap)
+    y = ag.permute(ag.permute(y, perm), _inverse(perm))
+    y = ag.squeeze(ag.unsqueeze(ag.clone(y), 0), dim=(0, -1)).reshape(shape)
+    y = ag.flatten(ag.atleast_3d(y), 0, -2).reshape(shape) + ag.ravel(y).reshape(shape)
+    return ag.atleast_2d(ag.atleast_1d(y)).reshape(shape)
+
+
+def _repeats(p: Params, x: Any) -> Any:
+    """tile and repeat along the last axis, folded back by sums: 2 x and 3 x."""
+    head, n = x.shape[:-1], x.shape[-1]
+    tiled = ag.sum(ag.tile(x, 2).reshape(head + (2, n)), axis=-2)
+    repeated = ag.sum(ag.repeat(x, 3, axis=-1).reshape(head + (n, 3)), axis=-1)
+    return tiled + repeated * _weights(x.shape)
+
+
+def _splits(p: Params, x: Any) -> Any:
+    """Split along an axis in each way there is, then joined back."""
+    a = p["axis"]
+    parts = ag.array_split(x, 2, axis=a)
+    y = ag.concatenate([parts[0] * 2.0, *parts[1:]], axis=a)
+    y = ag.cat(ag.split(y, [1], axis=a), dim=a) + ag.concat(ag.chunk(y, 2, a), axis=a)
+    y = ag.stack(ag.unbind(y, a), a) + ag.split(y, 1, dim=a)[0] * 0.5
+    y = ag.hstack(ag.hsplit(y, [1])) + ag.append(y[:1], y[1:], axis=0)
+    if y.ndim >= 2:
+        y = ag.vstack(ag.vsplit(y, [1])) + ag.column_stack(ag.hsplit(y, [1])).reshape(y.shape)
+    return ag.dstack(ag.dsplit(ag.atleast_3d(y), [1])).reshape(y.shape)
+
+
+def _picks(p: Params, x: Any) -> Any:
+    """Gathers and scatters along the last axis by fixed indices, each result in x's shape."""
+    idx, perm = p["indices"], p["index"]
+    n = x.shape[-1]
+    y = ag.take(x, perm, axis=-1) + ag.take_along_axis(x, idx, -1) + ag.gather(x, -1, idx)
+    y = y + ag.index_select(x, -1, perm % n) + ag.scatter_add(x, -1, idx, x * 0.5)
+    rolled = ag.concatenate([ag.narrow(x, -1, 1, n - 1), ag.narrow(x, -1, 0, 1)], axis=-1)
+    filled = ag.masked_fill(x, p["condition"], 0.5) + ag.masked_fill(x, ~p["condition"], ag.sum(y))
+    return y + rolled * _weights(x.shape) + filled
+
+
+def _pads(p: Params, x: Any) -> Any:
+    """pad the last axis by one on each side, and add the two neighbours; diff of x with its
+    first entry prepended."""
+    width = ((0, 0),) * (x.ndim - 1) + ((1, 1),)
+    padded = ag.pad(x, width, mode=p["mode"]) * _weights(x.shape[:-1] + (x.shape[-1] + 2,))
+    return padded[..., :-2] + padded[..., 2:] + ag.diff(x, prepend=x[..., :1] * 0.5)
+
+
+def _meshgrid(p: Params, a: Any, b: Any) -> Any:
+    """Grids of a's and b's entries, multiplied and summed over b's: a * sum(b), in a's shape."""
+    ga, gb = ag.meshgrid(ag.ravel(a), ag.ravel(b), indexing=p["indexing"], sparse=p["sparse"])
+    return ag.sum(ga * gb, axis=1 if p["indexing"] == "ij" else 0).reshape(a.shape)
+
+
 def _no_grad_block(p: Params, x: Any) -> Any:
     with ag.no_grad():
         return ag.sin(x) * 2.0
@@ -378,6 +454,57 @@ BLOCKS: dict[str, Block] = {
     ),
     "concatenate": Block(2, _concat_sum, one_axis, min_ndim=1),
     "stack": Block(2, _stack_max, new_axis),
+    "flips": Block(
+        1,
+        _flips,
+        lambda s: st.fixed_dictionaries(
+            {"axis": st.integers(-len(s), len(s) - 1), "shift": st.integers(-3, 3)}
+        ),
+        min_ndim=1,
+    ),
+    "rotations": Block(
+        1, _rotations, lambda s: st.fixed_dictionaries({"k": st.integers(-1, 2)}), min_ndim=2
+    ),
+    "moves": Block(
+        1,
+        _moves,
+        lambda s: st.fixed_dictionaries(
+            {
+                "axis": st.integers(-len(s), len(s) - 1),
+                "perm": st.permutations(range(len(s))).map(tuple),
+            }
+        ),
+        min_ndim=1,
+    ),
+    "repeats": unary(lambda x: _repeats({}, x), min_ndim=1),
+    "splits": Block(1, _splits, one_axis, min_ndim=1),
+    "picks": Block(
+        1,
+        _picks,
+        lambda s: st.fixed_dictionaries(
+            {
+                "indices": hnp.arrays(np.intp, s, elements=st.integers(0, s[-1] - 1)),
+                "index": hnp.arrays(np.intp, (s[-1],), elements=st.integers(-s[-1], s[-1] - 1)),
+                "condition": hnp.arrays(np.bool_, sub_shapes(s)),
+            }
+        ),
+        min_ndim=1,
+    ),
+    "pads": Block(
+        1,
+        _pads,
+        lambda s: st.fixed_dictionaries(
+            {"mode": st.sampled_from(["constant", "edge", "reflect", "symmetric", "wrap"])}
+        ),
+        min_ndim=1,
+    ),
+    "meshgrid": Block(
+        2,
+        _meshgrid,
+        lambda s: st.fixed_dictionaries(
+            {"indexing": st.sampled_from(["xy", "ij"]), "sparse": st.booleans()}
+        ),
+    ),
     "array": Block(2, lambda p, a, b: _array_sum(*both_to(a, b))),
     "matmul": Block(2, _matmul, min_ndim=1),
     # linear algebra
@@ -434,6 +561,12 @@ EXAMPLE_PARAMS: Params = {
     "upper": True,
     "ord": 3,
     "matrix_ord": "nuc",
+    "shift": 2,
+    "k": 1,
+    "indices": np.array([[2, 0, 0], [1, 1, 2]]),
+    "mode": "reflect",
+    "indexing": "xy",
+    "sparse": True,
 }
 
 

@@ -12,9 +12,12 @@ from . import protocol as _protocol  # noqa: F401 - operators and numpy's array 
 from .activations import *  # noqa: F403
 from .declarations import declare, exported, tensor_method  # noqa: F401 - ops.declare
 from .elementwise import *  # noqa: F403
+from .indexing import *  # noqa: F403
+from .joins import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .logic import *  # noqa: F403
 from .losses import *  # noqa: F403
+from .rearrange import *  # noqa: F403
 from .reductions import *  # noqa: F403
 from .shape import *  # noqa: F403
 from .special import *  # noqa: F403

@@ -21,7 +21,7 @@ from . import elementwise as E
 from . import logic as L
 from .declarations import NUMPY, tensor_method
 from .linalg import matmul
-from .shape import getitem, reshape, transpose
+from .shape import _sizes_arg, getitem, reshape, transpose
 
 
 def _reflected(fn: Any) -> Any:
@@ -85,40 +85,13 @@ for _name, _fn in _OPERATORS.items():
 @tensor_method("reshape")
 def _reshape_method(self: Tensor, *shape: Any) -> Tensor:
     """``x.reshape(2, 3)`` or ``x.reshape((2, 3))``."""
-    return reshape(self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
-
-
-@tensor_method("transpose")
-def _transpose_method(self: Tensor, *axes: Any) -> Tensor:
-    """``x.transpose()``, ``x.transpose(1, 0)`` or ``x.transpose((1, 0))``."""
-    if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], (int, np.integer))):
-        return transpose(self, axes[0])
-    return transpose(self, axes or None)
-
-
-@tensor_method("swapaxes")
-def _swapaxes(self: Tensor, a: int, b: int) -> Tensor:
-    """Exchange two axes."""
-    for axis in (a, b):
-        if not -self.ndim <= axis < self.ndim:
-            raise ValueError(
-                f"swapaxes: axis {axis} is out of range for a tensor of shape {self.shape}"
-            )
-    axes = list(range(self.ndim))
-    axes[a], axes[b] = axes[b], axes[a]
-    return transpose(self, axes)
+    return reshape(self, _sizes_arg(shape))
 
 
 @tensor_method("T", property=True)
 def _transposed(self: Tensor) -> Tensor:
     """The axes reversed (``x.transpose()``)."""
     return transpose(self)
-
-
-@tensor_method("flatten")
-def _flatten(self: Tensor) -> Tensor:
-    """A 1-D copy of the elements."""
-    return reshape(self, (-1,))
 
 
 # ------------------------------------------------------------------ numpy's array protocols

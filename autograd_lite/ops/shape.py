@@ -1,5 +1,9 @@
 """Shape ops: reshape, transpose, expand_dims, squeeze, broadcast_to, concatenate, stack,
-indexing (getitem and its adjoint, index_add) and dtype casts."""
+indexing (getitem and its adjoint, index_add) and dtype casts.
+
+The ops built on these (flip, roll, tile, splits, joins, gather, pad, ...) live in
+``rearrange.py``, ``joins.py`` and ``indexing.py``.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ import numpy as np
 from .._typing import DTypeLike
 from ..core import Op, Tensor, apply_unary, value
 from ..core import graph as _graph
-from .declarations import declare
+from .conventions import UNSET, pick, torch_style
+from .declarations import declare, tensor_method
 
 
 def _ints(op: str, what: str, values: Sequence[Any]) -> tuple[int, ...]:
@@ -20,6 +25,44 @@ def _ints(op: str, what: str, values: Sequence[Any]) -> tuple[int, ...]:
     if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
         raise TypeError(f"{op}: {what} must be ints, got {values}")
     return tuple(int(v) for v in values)
+
+
+def _int(op: str, what: str, value: Any) -> int:
+    """One int argument, refusing floats and bools."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{op}: {what} must be an int, got {value!r}")
+    return int(value)
+
+
+def _axis_arg(op: str, axis: Any) -> int | tuple[int, ...]:
+    """An int or a tuple of ints (numpy's ``axis`` of expand_dims and squeeze)."""
+    if isinstance(axis, (tuple, list)):
+        return _ints(op, "axes", axis)
+    return _ints(op, "axes", (axis,))[0]
+
+
+def _sizes_arg(sizes: tuple[Any, ...]) -> Any:
+    """The sizes given to a PyTorch-style method: ``x.view(2, 3)`` or ``x.view((2, 3))``."""
+    if len(sizes) == 1 and not isinstance(sizes[0], (int, np.integer)):
+        return sizes[0]
+    return sizes
+
+
+def _array_or_tensor(x: Any) -> Any:
+    """A Tensor or an ndarray for ``x`` (lists holding Tensors are stacked, as ops do), so that
+    functions built from ops can read its shape."""
+    return x if isinstance(x, (Tensor, np.ndarray)) else array(x)
+
+
+def _permutation(op: str, axes: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    """``axes`` (ints) as non-negative ints, checked to be a permutation of the axes of
+    ``shape``."""
+    n = len(shape)
+    if sorted(a % n if -n <= a < n else n for a in axes) != list(range(n)):
+        raise ValueError(
+            f"{op}: axes {axes} are not a permutation of the {n} axes of a tensor of shape {shape}"
+        )
+    return tuple(a % n for a in axes)
 
 
 class _SameElements(Op):
@@ -58,13 +101,8 @@ class Transpose(Op):
         self.axes = None if axes is None else _ints("transpose", "axes", axes)
 
     def forward(self, x):
-        if self.axes is not None and sorted(
-            a % x.ndim if -x.ndim <= a < x.ndim else x.ndim for a in self.axes
-        ) != list(range(x.ndim)):
-            raise ValueError(
-                f"transpose: axes {self.axes} are not a permutation of the {x.ndim} axes "
-                f"of a tensor of shape {x.shape}"
-            )
+        if self.axes is not None:
+            _permutation("transpose", self.axes, x.shape)
         return np.transpose(x, self.axes)
 
     def backward(self, g, y, x):
@@ -78,7 +116,7 @@ class ExpandDims(_SameElements):
     name = "expand_dims"
 
     def __init__(self, axis: int | tuple[int, ...]) -> None:
-        self.axis = axis
+        self.axis = _axis_arg("expand_dims", axis)
 
     def forward(self, x):
         try:
@@ -93,7 +131,7 @@ class Squeeze(_SameElements):
     __slots__ = ("axis",)
 
     def __init__(self, axis: int | tuple[int, ...] | None = None) -> None:
-        self.axis = axis
+        self.axis = None if axis is None else _axis_arg("squeeze", axis)
 
     def forward(self, x):
         try:
@@ -101,7 +139,7 @@ class Squeeze(_SameElements):
         except (ValueError, IndexError):
             raise ValueError(
                 f"squeeze: cannot squeeze axis {self.axis!r} of a tensor of shape {x.shape} "
-                f"(only existing axes of length 1 can be squeezed)"
+                f"(only existing axes of length 1 can be squeezed, each once)"
             ) from None
 
 
@@ -152,13 +190,14 @@ class BroadcastTo(Op):
 class _Join(Op):
     """Join several tensors along ``axis`` with a numpy function; errors list every shape."""
 
-    __slots__ = ("axis",)
+    __slots__ = ("axis", "_caller")
     reads_inputs = False
     reads_output = False
     join: Any = None
 
-    def __init__(self, axis: int = 0) -> None:
+    def __init__(self, axis: int = 0, caller: str | None = None) -> None:
         self.axis = axis
+        self._caller = caller  # the public function named in errors (hstack, append, ...)
 
     def forward(self, *xs):
         try:
@@ -166,7 +205,8 @@ class _Join(Op):
         except (ValueError, IndexError) as e:
             shapes = ", ".join(str(np.shape(x)) for x in xs)
             raise ValueError(
-                f"{self.name}: cannot join shapes [{shapes}] along axis {self.axis}: {e}"
+                f"{self._caller or self.name}: cannot join shapes [{shapes}] along axis "
+                f"{self.axis}: {e}"
             ) from None
 
 
@@ -343,19 +383,81 @@ def reshape(x: Any, shape: Sequence[int] | int) -> Any:
 
 
 @declare(numpy=np.transpose)
-def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
-    """Permute axes like ``np.transpose`` (reverse them when ``axes`` is None)."""
+def transpose(x: Any, axes: Any = None, dim1: int | None = None) -> Any:
+    """Permute axes like ``np.transpose`` (reverse them when ``axes`` is None); with two ints,
+    ``ag.transpose(x, dim0, dim1)``, swap those two axes as PyTorch's ``torch.transpose``.
+
+    >>> import numpy as np, autograd_lite as ag
+    >>> x = ag.tensor(np.zeros((2, 3, 4)))
+    >>> ag.transpose(x).shape, ag.transpose(x, (1, 0, 2)).shape, ag.transpose(x, 0, 2).shape
+    ((4, 3, 2), (3, 2, 4), (4, 3, 2))
+    """
+    if dim1 is not None:
+        return swapaxes(x, axes, dim1)
     return apply_unary(Transpose(axes), x)
+
+
+@tensor_method("transpose")
+def _transpose_method(self: Tensor, *axes: Any) -> Tensor:
+    """``x.transpose()``, ``x.transpose((1, 0))``, ``x.transpose(2, 0, 1)``: numpy's permutation;
+    two ints on a tensor that is not 2-D, ``x.transpose(0, 2)``: PyTorch's swap (on 2-D tensors
+    the two agree)."""
+    if len(axes) == 2 and self.ndim != 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+        return swapaxes(self, *axes)
+    if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], (int, np.integer))):
+        return transpose(self, axes[0])
+    return transpose(self, axes or None)
+
+
+@declare(method=True, numpy=np.swapaxes)
+def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
+    """Exchange two axes, as ``np.swapaxes`` (PyTorch's ``transpose(dim0, dim1)``)."""
+    a = _array_or_tensor(a)
+    axes = list(range(a.ndim))
+    for axis in _ints("swapaxes", "axes", (axis1, axis2)):
+        if not -a.ndim <= axis < a.ndim:
+            raise ValueError(
+                f"swapaxes: axis {axis} is out of range for a tensor of shape {a.shape}"
+            )
+    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    return apply_unary(Transpose(axes), a)
 
 
 @declare(method=True, numpy=np.expand_dims)
 def expand_dims(x: Any, axis: int | tuple[int, ...]) -> Any:
+    """Insert axes of length 1 at ``axis`` (an int or a tuple), as ``np.expand_dims``."""
     return apply_unary(ExpandDims(axis), x)
 
 
-@declare(method=True, numpy=np.squeeze)
-def squeeze(x: Any, axis: int | tuple[int, ...] | None = None) -> Any:
-    return apply_unary(Squeeze(axis), x)
+@declare(numpy=np.squeeze)
+def squeeze(x: Any, axis: int | tuple[int, ...] | None = UNSET, *, dim: Any = UNSET) -> Any:
+    """Remove axes of length 1: all of them, or those in ``axis`` (an error for one that is
+    not 1, as numpy's). ``dim=`` is PyTorch's: the dims among it whose length is not 1 stay.
+
+    >>> import numpy as np, autograd_lite as ag
+    >>> x = ag.tensor(np.zeros((1, 3, 1)))
+    >>> ag.squeeze(x).shape, ag.squeeze(x, (0, 2)).shape, ag.squeeze(x, dim=(0, 1)).shape
+    ((3,), (3,), (3, 1))
+    """
+    axis = pick("squeeze", "axis", axis, "dim", dim)
+    if torch_style(dim) and dim is not None:
+        x = _array_or_tensor(x)
+        axis = _length_one(x.shape, dim if isinstance(dim, (tuple, list)) else (dim,))
+    return apply_unary(Squeeze(None if axis is UNSET else axis), x)
+
+
+def _length_one(shape: tuple[int, ...], dims: Sequence[Any]) -> tuple[Any, ...]:
+    """PyTorch's squeeze(dim): the dims of length 1 (a 0-d tensor's dim 0 is one; dims out of
+    range stay, for the op to report)."""
+    n, m = len(shape), max(len(shape), 1)
+    valid = [isinstance(d, (int, np.integer)) and -m <= d < m for d in dims]
+    return tuple(d for d, ok in zip(dims, valid) if not ok or (n and shape[d] == 1))
+
+
+@tensor_method("squeeze")
+def _squeeze_method(self: Tensor, dim: Any = UNSET, *, axis: Any = UNSET) -> Tensor:
+    """``x.squeeze(dim)`` is PyTorch's (dims whose length is not 1 stay); ``axis=`` numpy's."""
+    return squeeze(self, axis, dim=dim)
 
 
 @declare(method=True, numpy=np.broadcast_to)
@@ -364,22 +466,46 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Any:
     return apply_unary(BroadcastTo(shape), x)
 
 
-@declare(numpy=np.concatenate)
-def concatenate(xs: Sequence[Any], axis: int = 0) -> Any:
-    """Join tensors along an existing axis, like ``np.concatenate``."""
+def _either(
+    op: str, numpy_name: str, numpy_value: Any, torch_name: str, torch_value: Any, default: Any
+) -> Any:
+    """The spelling of an argument that was passed (numpy's or PyTorch's), else ``default``."""
+    chosen = pick(op, numpy_name, numpy_value, torch_name, torch_value)
+    return default if chosen is UNSET else chosen
+
+
+def _concatenated(op: str, xs: Sequence[Any], axis: int) -> Any:
+    """``xs`` joined along ``axis``; errors name ``op`` (concatenate, hstack, append, ...)."""
     if len(xs) == 0:
-        raise ValueError("concatenate: need at least one tensor")
+        raise ValueError(f"{op}: need at least one tensor")
+    return Concatenate(axis, op)(*xs)
+
+
+@declare(numpy=np.concatenate)
+def concatenate(xs: Sequence[Any], axis: int | None = UNSET, *, dim: int = UNSET) -> Any:
+    """Join tensors along an existing axis, like ``np.concatenate`` (``axis=None`` flattens
+    them first); ``dim=`` is PyTorch's name. ``ag.concat`` and ``ag.cat`` are the same.
+
+    >>> import numpy as np, autograd_lite as ag
+    >>> ag.cat([ag.tensor(np.zeros((2, 3))), ag.tensor(np.ones((2, 1)))], dim=1).shape
+    (2, 4)
+    """
+    axis = _either("concatenate", "axis", axis, "dim", dim, 0)
     if axis is None:  # numpy: flatten first
         xs, axis = [reshape(x, (-1,)) for x in xs], 0
-    return Concatenate(axis)(*xs)
+    return _concatenated("concatenate", xs, axis)
+
+
+concat = declare(concatenate, name="concat", numpy=getattr(np, "concat", ()))  # numpy >= 2
+cat = declare(concatenate, name="cat")  # PyTorch's name
 
 
 @declare(numpy=np.stack)
-def stack(xs: Sequence[Any], axis: int = 0) -> Any:
-    """Join tensors along a new axis, like ``np.stack``."""
+def stack(xs: Sequence[Any], axis: int = UNSET, *, dim: int = UNSET) -> Any:
+    """Join tensors along a new axis, like ``np.stack``; ``dim=`` is PyTorch's name."""
     if len(xs) == 0:
         raise ValueError("stack: need at least one tensor")
-    return Stack(axis)(*xs)
+    return Stack(_either("stack", "axis", axis, "dim", dim, 0))(*xs)
 
 
 @declare

@@ -9,7 +9,20 @@ values for log/sqrt/power bases, values away from kinks for abs/relu/clip, latti
 never tie for maximum/minimum and distinct values for max/min/max_pool2d.
 """
 
-from . import activations, elementwise, linalg, logic, losses, nn, reductions, shape, special
+from . import (
+    activations,
+    elementwise,
+    indexing,
+    joins,
+    linalg,
+    logic,
+    losses,
+    nn,
+    rearrange,
+    reductions,
+    shape,
+    special,
+)
 from .common import OpCase
 
 REGISTRY: list[OpCase] = [
@@ -17,6 +30,9 @@ REGISTRY: list[OpCase] = [
     *linalg.CASES,
     *reductions.CASES,
     *shape.CASES,
+    *rearrange.CASES,
+    *joins.CASES,
+    *indexing.CASES,
     *losses.CASES,
     *logic.CASES,
     *activations.CASES,

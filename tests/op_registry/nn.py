@@ -352,7 +352,7 @@ CASES: list[OpCase] = [
         _adaptive_reference(np.max),
         adaptive_example(DISTINCT),
     ),
-    OpCase("pad", F.pad, pad_reference, pad_example(value=False), linear=True),
+    OpCase("pad-functional", F.pad, pad_reference, pad_example(value=False), linear=True),
     OpCase("pad-value", F.pad, pad_reference, pad_example(value=True)),
     OpCase(
         "interpolate-nearest",

@@ -65,24 +65,73 @@ def array_reference(*xs: Any, constant: float) -> Any:
     return np.array([[*xs, const], [const, *xs[::-1]]])
 
 
+def _signed(axes: tuple[int, ...], n: int) -> st.SearchStrategy[tuple[int, ...]]:
+    """The same axes, each written as non-negative or negative."""
+    return st.tuples(*(st.sampled_from([a, a - n]) for a in axes))
+
+
+def distinct_axes(n: int, k: int) -> st.SearchStrategy[tuple[int, ...]]:
+    """``k`` distinct axes of ``n`` (in any order), signed either way."""
+    return st.permutations(range(n)).flatmap(lambda p: _signed(tuple(p[:k]), n))
+
+
+def transpose_any_kwargs(shapes: tuple[Shape, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    """numpy's ``axes`` (a permutation or None) or PyTorch's two axes to swap."""
+    n = len(shapes[0])
+    swap = st.fixed_dictionaries({"axes": st.integers(-n, n - 1), "dim1": st.integers(-n, n - 1)})
+    return transpose_kwargs(shapes) | (swap if n else st.nothing())
+
+
+def transpose_reference(x: np.ndarray, axes: Any = None, dim1: int | None = None) -> np.ndarray:
+    return np.transpose(x, axes) if dim1 is None else np.swapaxes(x, axes, dim1)
+
+
+def expand_dims_any_kwargs(shapes: tuple[Shape, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    """One axis, or a tuple of distinct axes of the result."""
+    n = len(shapes[0])
+    several = st.integers(1, 2).flatmap(lambda k: distinct_axes(n + k, k))
+    return expand_dims_kwargs(shapes) | st.fixed_dictionaries({"axis": several})
+
+
+def squeeze_any_kwargs(shapes: tuple[Shape, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    """numpy's ``axis`` (axes of length 1) or PyTorch's ``dim`` (any dims: those whose length
+    is not 1 stay)."""
+    n = len(shapes[0])
+    dims = st.integers(-n, n - 1) | distinct_axes(n, min(n, 2)) if n else st.sampled_from([0, -1])
+    return squeeze_kwargs(shapes) | st.fixed_dictionaries({"dim": dims})
+
+
+def squeeze_reference(x: np.ndarray, axis: Any = None, dim: Any = None) -> np.ndarray:
+    if dim is None:
+        return np.squeeze(x, axis)
+    dims = dim if isinstance(dim, tuple) else (dim,)
+    return np.squeeze(x, tuple(d for d in dims if x.ndim and x.shape[d] == 1))
+
+
 CASES: list[OpCase] = [
     OpCase("array", array_fn, array_reference, nested_example(), linear=False),
     OpCase("reshape", ag.reshape, np.reshape, with_kwargs(one(R), reshape_kwargs), linear=True),
     OpCase(
         "transpose",
         ag.transpose,
-        np.transpose,
-        with_kwargs(one(R), transpose_kwargs),
+        transpose_reference,
+        with_kwargs(one(R), transpose_any_kwargs),
         linear=True,
     ),
     OpCase(
         "expand_dims",
         ag.expand_dims,
         np.expand_dims,
-        with_kwargs(one(R), expand_dims_kwargs),
+        with_kwargs(one(R), expand_dims_any_kwargs),
         linear=True,
     ),
-    OpCase("squeeze", ag.squeeze, np.squeeze, with_kwargs(one(R), squeeze_kwargs), linear=True),
+    OpCase(
+        "squeeze",
+        ag.squeeze,
+        squeeze_reference,
+        with_kwargs(one(R), squeeze_any_kwargs),
+        linear=True,
+    ),
     OpCase(
         "broadcast_to",
         ag.broadcast_to,
@@ -90,12 +139,19 @@ CASES: list[OpCase] = [
         with_kwargs(one(R), broadcast_to_kwargs),
         linear=True,
     ),
-    OpCase(
-        "concatenate",
-        lambda *xs, axis: ag.concatenate(xs, axis=axis),
-        lambda *xs, axis: np.concatenate(xs, axis=axis),
-        joined(new_axis=False),
-        linear=True,
+    *(  # numpy's name and its aliases (numpy 2's concat, PyTorch's cat with dim=)
+        OpCase(
+            name,
+            lambda *xs, axis, fn=fn, kw=kw: fn(xs, **{kw: axis}),
+            lambda *xs, axis: np.concatenate(xs, axis=axis),
+            joined(new_axis=False),
+            linear=True,
+        )
+        for name, fn, kw in [
+            ("concatenate", ag.concatenate, "axis"),
+            ("concat", ag.concat, "axis"),
+            ("cat", ag.cat, "dim"),
+        ]
     ),
     OpCase(
         "stack",
