@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .core import Tensor, tensor, value
+from .core import Tensor, replayable, tensor, value
 from .random import default_generator
 
 __all__ = [
@@ -170,6 +170,7 @@ def linspace(
 # --------------------------------------------------------------------------- random
 
 
+@replayable
 def rand(
     *size: Any,
     generator: RNGLike = None,
@@ -189,6 +190,7 @@ def rand(
     return _make("rand", draw, requires_grad, device)
 
 
+@replayable
 def randn(
     *size: Any,
     generator: RNGLike = None,
@@ -207,6 +209,7 @@ def randn(
     return _make("randn", draw.astype(_float("randn", dtype), copy=False), requires_grad, device)
 
 
+@replayable
 def randint(
     low: int,
     high: Any = None,
@@ -235,6 +238,7 @@ def randint(
     return _make("randint", draw.astype(dt, copy=False), requires_grad, device)
 
 
+@replayable
 def randperm(
     n: int,
     generator: RNGLike = None,

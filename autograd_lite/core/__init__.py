@@ -21,13 +21,14 @@ This package imports nothing but numpy; operators and methods are declared by
 
 from .anomaly import nonfinite
 from .engine import grad, unbroadcast
-from .graph import Op, apply_binary, apply_nondifferentiable, apply_unary, as_input
+from .graph import Op, apply_binary, apply_nondifferentiable, apply_source, apply_unary, as_input
 from .modes import (
     current_scope,
     detect_anomaly,
     enable_grad,
     is_grad_enabled,
     name_scope,
+    replayable,
     no_grad,
     set_grad_enabled,
 )
@@ -49,6 +50,8 @@ __all__ = [
     "apply_unary",
     "apply_binary",
     "apply_nondifferentiable",
+    "apply_source",
+    "replayable",
     "as_input",
     "nonfinite",
     "unbroadcast",

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import anomaly, writes
 from .graph import Op
-from .modes import state
+from .modes import replayable, state
 from .tensor import Tensor
 
 FREED = (
@@ -156,7 +156,7 @@ def plan(roots: Sequence[Tensor], token: object, on: set[Tensor] | None) -> None
 
 def walk(ready: list[Tensor], token: object, found: dict[Tensor, Any], create_graph: bool,
          retain_graph: bool, check: bool, accept: Any = None, ends: Any = None,
-         ) -> None:  # fmt: skip
+         order: list[Any] | None = None) -> None:  # fmt: skip
     """Pass 2, the chain rule: take a tensor whose gradient is complete, run its op's backward,
     pass each input its share (un-broadcast, summed), until every op ran. Leaves' sums go to
     ``found`` (only those in ``accept``, when given), with retained tensors' and ``ends``'."""
@@ -183,6 +183,8 @@ def walk(ready: list[Tensor], token: object, found: dict[Tensor, Any], create_gr
             gxs = op.backward(g, t.data, *[x.data if isinstance(x, Tensor) else x for x in inputs])
         if type(gxs) is not tuple or len(gxs) != n or check:
             gxs = _checked(op, gxs, n, check)
+        if order is not None:  # ag.jit records the order the chain rule ran in
+            order.append((t, gxs))
         if not retain_graph:  # free what backward has used
             op.inputs = op.saved = None
         for x, gx, need in zip(inputs, gxs, op.needs_grad):
@@ -268,11 +270,14 @@ def run(
         # checked by anomaly mode as backward, op by op.
         state.grad_enabled, state.anomaly = create_graph, False
         state.refresh()
-        walk(ready, token, found, create_graph, retain_graph, saved_mode[1], targets, ends)
+        order: list[Any] | None = None if state.tracer is None else []
+        walk(ready, token, found, create_graph, retain_graph, saved_mode[1], targets, ends, order)
     finally:
         state.grad_enabled, state.anomaly = saved_mode
         state.refresh()
         _running.discard(token)
+    if order is not None:  # ag.jit is tracing: it replays this pass from what it saw
+        state.tracer.backward_pass(roots, grads, order, found, create_graph, targets, ends)
     if not allow_unused:  # reachable, yet no gradient arrived (a backward returned None)
         _refuse_unused(targets, found)
     return found
@@ -294,18 +299,19 @@ def backward(
             _accumulate_grad(t, g, create_graph)
 
 
+@replayable
 def _accumulate_grad(t: Tensor, g: Any, create_graph: bool) -> None:
     """Add to ``.grad`` as PyTorch does: in place when possible, a new array when not (a
     read-only or differently shaped ``.grad`` that the caller assigned)."""
     if create_graph:
-        t.grad = g if t.grad is None else t.grad + g
+        t._grad = g if t._grad is None else t._grad + g
         return
     if type(g) is not np.ndarray:
         g = np.asarray(g)  # numpy returns scalars for 0-d results; .grad.data is always an array
-    if t.grad is None:
-        t.grad = Tensor(g)
+    if t._grad is None:
+        t._grad = Tensor(g)
         return
-    acc = t.grad
+    acc = t._grad
     try:
         np.add(acc.data, g, out=acc.data, casting="no")
     except (ValueError, TypeError):
@@ -363,8 +369,14 @@ def grad(
         if g is not None and id(g) in handed:  # the same input twice: a copy each time
             g = g * 1 if isinstance(g, Tensor) else g.copy()
         handed.add(id(g))
-        result.append(g if g is None or isinstance(g, Tensor) else Tensor(np.asarray(g)))
+        result.append(g if g is None or isinstance(g, Tensor) else _hand(g))
     return tuple(result)
+
+
+@replayable
+def _hand(g: Any) -> Tensor:
+    """ag.grad's result for a first-order gradient: a new Tensor of its own."""
+    return Tensor(np.asarray(g))
 
 
 def _refuse_unused(ins: Any, used: Any) -> None:

@@ -177,21 +177,19 @@ def _output(op: Op, inputs: tuple[Any, ...], needs: tuple[bool, ...] | None, y: 
     is given and grad mode is on. The hot path of every op: built without __init__."""
     if type(y) is not np.ndarray:
         y = np.asarray(y)
-    if needs is None or (recording := state.recording) is None:
-        if state.anomaly:
-            anomaly.check_forward(op, inputs, y)
+    recording = state.recording
+    if needs is None or recording is None:
         node = None
+        watch = state.watch
     else:
         op.inputs = inputs
         op.needs_grad = needs
-        op.scope, check = recording
+        op.scope, watch = recording
         op._epoch = writes.clock
-        if check:
-            anomaly.check_forward(op, inputs, y)
         node = op
     t = _new(Tensor)
     t.data = y
-    t.grad = None
+    t._grad = None
     t._requires_grad = node is not None
     t.op = node
     t.name = None
@@ -200,4 +198,15 @@ def _output(op: Op, inputs: tuple[Any, ...], needs: tuple[bool, ...] | None, y: 
     t._pass = None
     t._pending = 0
     t._gsum = None
+    if watch:  # detect_anomaly, or ag.jit tracing
+        if state.anomaly:
+            anomaly.check_forward(op, inputs, y)
+        if state.tracer is not None:
+            state.tracer.record(op, inputs, t)
     return t
+
+
+def apply_source(op: Op) -> Tensor:
+    """Run an op without inputs (a random draw, a constant) into a new leaf tensor; a tracer
+    records it, so that a replay draws again."""
+    return _output(op, (), None, op.forward())

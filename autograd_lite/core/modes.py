@@ -8,6 +8,7 @@ functions.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from contextlib import ContextDecorator
@@ -21,12 +22,15 @@ class _State(threading.local):
         self.grad_enabled = True
         self.anomaly = False
         self.scope: str | None = None
+        self.tracer: Any = None  # ag.jit's recorder, while it traces a function
         self.saved: list[Any] = []  # the values the open switches will restore
         self.refresh()
 
     def refresh(self) -> None:
-        # What recording an op needs, in one read: None when not recording, else (scope, anomaly).
-        self.recording = (self.scope, self.anomaly) if self.grad_enabled else None
+        # Whether each new op must be looked at (anomaly checks, a tracer), and what recording an
+        # op needs, in one read: None when not recording, else (scope, watch).
+        self.watch = self.anomaly or self.tracer is not None
+        self.recording = (self.scope, self.watch) if self.grad_enabled else None
 
 
 state = _State()
@@ -53,6 +57,22 @@ class Switch(ContextDecorator):
     def __exit__(self, *exc: object) -> None:
         setattr(state, self.field, state.saved.pop())
         state.refresh()
+
+
+def replayable(fn: F) -> F:
+    """Mark ``fn`` as one step that ``ag.jit`` records and calls again on every replay (an
+    optimiser step, a random draw, an in-place write, a delivery into ``.grad``): while a
+    tracer is active the call is recorded, with the ops inside it not recorded one by one."""
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        tracer = state.tracer
+        if tracer is None:
+            return fn(*args, **kwargs)
+        return tracer.unit(fn, args, kwargs)
+
+    call.__replayed__ = fn  # type: ignore[attr-defined]
+    return call  # type: ignore[return-value]
 
 
 def is_grad_enabled() -> bool:

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import dtypes
 from . import writes
+from .modes import state
 
 if TYPE_CHECKING:  # the methods that autograd_lite.ops declares, for type checkers
     from .._tensor_methods import TensorMethods as _Methods
@@ -51,7 +52,7 @@ class Tensor(_Methods):
 
     __slots__ = (
         "data",
-        "grad",
+        "_grad",
         "_requires_grad",
         "op",
         "name",
@@ -76,7 +77,7 @@ class Tensor(_Methods):
         if requires_grad:
             _check_float(arr, "tensor")
         self.data: np.ndarray = arr
-        self.grad: Tensor | None = None
+        self._grad: Tensor | None = None
         self._requires_grad = bool(requires_grad)
         self.op: Op | None = None
         self.name: str | None = name
@@ -87,6 +88,19 @@ class Tensor(_Methods):
         self._gsum: Any = None
 
     __hash__ = object.__hash__  # __eq__ is elementwise, so hash by identity as PyTorch does
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient that backward accumulated (None until then)."""
+        if state.tracer is not None:
+            state.tracer.grad_read(self)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if state.tracer is not None:
+            state.tracer.grad_write(self, value)
+        self._grad = value
 
     @property
     def requires_grad(self) -> bool:
@@ -142,25 +156,39 @@ class Tensor(_Methods):
         return self.data if dtype is None else self.data.astype(dtype, copy=False)
 
     def __float__(self) -> float:
+        if state.tracer is not None:
+            state.tracer.value_read(self, "float(t)")
         return float(self.data)
 
     def __int__(self) -> int:
+        if state.tracer is not None:
+            state.tracer.value_read(self, "int(t)")
         return int(self.data)
 
     def __index__(self) -> int:
+        if state.tracer is not None:
+            state.tracer.value_read(self, "an index")
         return self.data.__index__()
 
     def __bool__(self) -> bool:
+        if state.tracer is not None:
+            state.tracer.value_read(self, "bool(t) (an if on a tensor)")
         return bool(self.data)
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
+        if state.tracer is not None:
+            state.tracer.value_read(self, ".numpy()")
         return self.data
 
     def item(self) -> Any:
+        if state.tracer is not None:
+            state.tracer.value_read(self, ".item()")
         return self.data.item()
 
     def tolist(self) -> Any:
+        if state.tracer is not None:
+            state.tracer.value_read(self, ".tolist()")
         return self.data.tolist()
 
     def detach(self) -> Tensor:

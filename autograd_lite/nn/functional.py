@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import ops
-from autograd_lite.core import Tensor, value
+from autograd_lite.core import Tensor, replayable, value
 from autograd_lite.creation import as_rng
 from autograd_lite.nn.init import RNGLike
 from autograd_lite.nn.layer_ops import _shape, linear
@@ -262,11 +262,16 @@ def _dropout(
     if not training or p == 0.0:
         return x
     dtype = np.asarray(value(x)).dtype
-    keep = as_rng(rng).random(mask_shape) >= p
-    mask = keep.astype(dtype if dtype.kind == "f" else np.float64)
+    return x * _dropout_mask(as_rng(rng), mask_shape, p, dtype if dtype.kind == "f" else np.float64)
+
+
+@replayable
+def _dropout_mask(rng: np.random.Generator, shape: tuple[int, ...], p: float, dtype: Any) -> Any:
+    """0 with probability p, else 1/(1-p): a new draw on every ag.jit replay."""
+    mask = (rng.random(shape) >= p).astype(dtype)
     if p < 1.0:
         mask *= 1.0 / (1.0 - p)
-    return x * mask
+    return mask
 
 
 # ----------------------------------------------------------------------------- normalisation
@@ -296,15 +301,21 @@ def _check_shapes(fn: str, want: tuple[int, ...], **arrays: Any) -> None:
             raise ValueError(f"{fn}: {name} must have shape {want}, got {tuple(_shape(a))}")
 
 
-def _update_running(buffer: Any, stat: np.ndarray, momentum: float) -> None:
-    """``buffer = (1 - momentum) buffer + momentum stat``, in place: the buffer is state."""
-    if buffer is None:
-        return
-    arr = value(buffer)
-    arr *= 1.0 - momentum
-    arr += momentum * stat
-    if isinstance(buffer, Tensor):
-        buffer.mark_modified()
+@replayable
+def _update_running(
+    running_mean: Any, running_var: Any, mean: Any, var: Any, channels: int, n: int, momentum: float
+) -> None:
+    """``buffer = (1 - momentum) buffer + momentum stat`` in place for both running statistics
+    (the buffers are state), from the batch's per-channel mean and biased variance."""
+    stats = _batch_mean(mean, channels), _batch_mean(var, channels) * (n / (n - 1))
+    for buffer, stat in zip((running_mean, running_var), stats):
+        if buffer is None:
+            continue
+        arr = value(buffer)
+        arr *= 1.0 - momentum
+        arr += momentum * stat
+        if isinstance(buffer, Tensor):
+            buffer.mark_modified()
 
 
 def _batch_mean(stat: np.ndarray, channels: int) -> np.ndarray:
@@ -346,17 +357,17 @@ def _channel_norm(
             )
         y, mean, var = _normalize(x, axes, eps)
         if running_mean is not None or running_var is not None:
-            _update_running(running_mean, _batch_mean(value(mean), c), momentum)
-            _update_running(running_var, _batch_mean(value(var), c) * (n / (n - 1)), momentum)
+            _update_running(running_mean, running_var, value(mean), value(var), c, n, momentum)
     else:
         if running_mean is None or running_var is None:
             raise ValueError(
                 f"{fn}: running_mean and running_var are needed to normalise without the "
                 f"input's statistics"
             )
-        mean = np.asarray(value(running_mean)).reshape(per_channel)
-        inv = 1.0 / np.sqrt(np.asarray(value(running_var)).reshape(per_channel) + eps)
-        y = (x - mean) * inv.astype(mean.dtype)
+        # (ops on the buffers, not numpy on their values: a replay must read them anew)
+        mean = Tensor(value(running_mean)).reshape(per_channel)
+        var = Tensor(value(running_var)).reshape(per_channel)
+        y = (x - mean) * ((var + eps) ** -0.5).astype(mean.dtype)
     return _affine(y, weight, bias, per_channel)
 
 

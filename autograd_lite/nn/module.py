@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 import numpy as np
 
 from autograd_lite.core import Tensor, name_scope
+from autograd_lite.core.modes import state
 from autograd_lite.nn.parameter import Parameter, _mark_modified, _zero_grads
 
 __all__ = [
@@ -147,6 +148,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if state.watch and state.tracer is not None:  # ag.jit: train/eval decides the replay
+            state.tracer.module(self)
         if self._hooks:  # the hot path of every layer: without hooks, this one check more
             return self._call_hooked(args, kwargs)
         scope = self._scope

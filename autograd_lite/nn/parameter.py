@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from autograd_lite.core import Tensor
+from autograd_lite.core import Tensor, replayable
 
 __all__ = ["Parameter"]
 
@@ -21,6 +21,7 @@ def _mark_modified(tensors: Iterable[Tensor]) -> None:
         t.mark_modified()
 
 
+@replayable
 def _zero_grads(tensors: Iterable[Tensor], set_to_none: bool) -> None:
     """``zero_grad`` of Module and Optimizer: drop the gradients, or zero them in place."""
     for t in tensors:

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite.core import Tensor, value
+from autograd_lite.core import Tensor, replayable, value
 from autograd_lite.nn.parameter import _mark_modified
 from autograd_lite.ops import concatenate, reshape
 
@@ -21,6 +21,7 @@ def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     return [p.grad for p in params if p.grad is not None]
 
 
+@replayable
 def clip_grad_norm_(
     parameters: Tensor | Iterable[Tensor],
     max_norm: float,
@@ -67,6 +68,7 @@ def clip_grad_norm_(
     return total
 
 
+@replayable
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
     """Clip every gradient element into ``[-clip_value, clip_value]``, in place.
 
@@ -115,6 +117,7 @@ def parameters_to_vector(parameters: Tensor | Iterable[Tensor]) -> Tensor:
     return concatenate([reshape(p, (-1,)) for p in params])
 
 
+@replayable
 def vector_to_parameters(vec: Any, parameters: Tensor | Iterable[Tensor]) -> None:
     """Copy consecutive pieces of the vector ``vec`` into ``parameters``, in place.
 

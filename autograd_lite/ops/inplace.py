@@ -13,12 +13,13 @@ from typing import Any
 import numpy as np
 
 from .._typing import ArrayLike
-from ..core import Tensor, is_grad_enabled, value
+from ..core import Tensor, is_grad_enabled, replayable, value
 from .declarations import tensor_method
 from .elementwise import add, divide, multiply, subtract
 from .shape import plain_index
 
 
+@replayable
 def write_in_place(
     t: Tensor, what: str, new: Any, write: Callable[[np.ndarray, Any], Any]
 ) -> Tensor:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite._args import check_count
-from autograd_lite.core import Tensor, enable_grad
+from autograd_lite.core import Tensor, enable_grad, replayable
 from autograd_lite.nn.parameter import _mark_modified
 from autograd_lite.optim.optimizer import Optimizer, ParamsLike, _plain
 
@@ -132,6 +132,7 @@ class LBFGS(Optimizer):
             for p, x in zip(self._params, x0):
                 p.data[...] = x
 
+    @replayable
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Run up to ``max_iter`` L-BFGS iterations; return the loss at the start."""
         if not callable(closure):

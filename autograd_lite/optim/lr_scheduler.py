@@ -27,6 +27,7 @@ from typing import Any, Literal, SupportsFloat
 import numpy as np
 
 from autograd_lite._args import check_count
+from autograd_lite.core import replayable
 from autograd_lite.optim.optimizer import Optimizer
 
 __all__ = [
@@ -99,6 +100,7 @@ class LRScheduler:
         the schedule has a closed form besides a chainable step."""
         return self.get_lr()
 
+    @replayable
     def step(self) -> None:
         """Advance one epoch and write the new learning rates into the optimiser."""
         self._go_to(self.last_epoch + 1, self.get_lr)
@@ -669,6 +671,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         cos = (1.0 + math.cos(math.pi * self.T_cur / self.T_i)) / 2.0
         return [self.eta_min + (base - self.eta_min) * cos for base in self.base_lrs]
 
+    @replayable
     def step(self, epoch: float | None = None) -> None:
         """Advance one epoch, or go to ``epoch`` (a number >= 0, fractions allowed)."""
         if epoch is None and self.last_epoch < 0:
@@ -766,6 +769,7 @@ class ReduceLROnPlateau(LRScheduler):
             return a > best * (self.threshold + 1.0)
         return a > best + self.threshold
 
+    @replayable
     def step(self, metrics: SupportsFloat) -> None:  # type: ignore[override]
         """Record one epoch's metric, and reduce the rates after a plateau."""
         current = float(metrics)
@@ -870,6 +874,7 @@ class SequentialLR(_SchedulerList):
         first._initial_step()
         self._last_lr = first.get_last_lr()
 
+    @replayable
     def step(self) -> None:
         """Advance one epoch: step the current scheduler, or start the next at a milestone."""
         epoch = self.last_epoch + 1
@@ -919,6 +924,7 @@ class ChainedScheduler(_SchedulerList):
         self._schedulers = list(schedulers)
         self._last_lr = self._current_lrs()
 
+    @replayable
     def step(self) -> None:
         """Step every scheduler, in order."""
         for scheduler in self._schedulers:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite.core import Tensor, enable_grad, no_grad
+from autograd_lite.core import Tensor, enable_grad, no_grad, replayable
 from autograd_lite.nn.parameter import _mark_modified, _zero_grads
 
 __all__ = ["Optimizer"]
@@ -124,11 +124,13 @@ class Optimizer:
                     st = state[id(p)] = {}
                 yield p.data, (-p.grad.data if maximize else p.grad.data), st
 
+    @replayable
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients (``None``, PyTorch's default), or zero them in place."""
         for group in self.param_groups:
             _zero_grads(group["params"], set_to_none)
 
+    @replayable
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return ``closure()`` if given."""
         loss = None
