@@ -28,8 +28,8 @@ from .modes import (
     enable_grad,
     is_grad_enabled,
     name_scope,
-    replayable,
     no_grad,
+    replayable,
     set_grad_enabled,
 )
 from .tensor import Tensor, tensor, value
