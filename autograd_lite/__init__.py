@@ -51,6 +51,7 @@ from .creation import (
 )
 from .dtypes import *  # noqa: F403 - ag.float32, ag.get_default_dtype, ...
 from .dtypes import __all__ as _dtypes_all
+from .jit import Jit, JitError, jit
 from .ops import *  # noqa: F403 - the ops under numpy's names: ag.exp, ag.matmul, ...
 from .ops.declarations import declare, tensor_method
 from .ops.declarations import exported as _exported_ops
@@ -81,6 +82,9 @@ __all__ = [
     "current_scope",
     "value",
     "declare",
+    "jit",
+    "Jit",
+    "JitError",
     "tensor_method",
     "inference_mode",
     "elementwise_grad",

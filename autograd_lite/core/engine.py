@@ -184,7 +184,7 @@ def walk(ready: list[Tensor], token: object, found: dict[Tensor, Any], create_gr
         if type(gxs) is not tuple or len(gxs) != n or check:
             gxs = _checked(op, gxs, n, check)
         if order is not None:  # ag.jit records the order the chain rule ran in
-            order.append((t, gxs))
+            order.append((t, inputs, gxs))
         if not retain_graph:  # free what backward has used
             op.inputs = op.saved = None
         for x, gx, need in zip(inputs, gxs, op.needs_grad):
@@ -253,7 +253,7 @@ def run(
         _refuse_unused(targets, on)
     token = object()
     _running.add(token)  # before counting, so that two passes starting together see each other
-    saved_mode = state.grad_enabled, state.anomaly
+    saved_mode, tracer = (state.grad_enabled, state.anomaly), state.tracer
     try:
         plan(roots, token, on)
         found: dict[Tensor, Any] = {}
@@ -268,16 +268,19 @@ def run(
         ready = [r for r in ready if r._pending == 0]
         # First-order backward never records ops; ops made by a create_graph backward are
         # checked by anomaly mode as backward, op by op.
+        order: list[Any] | None = None if tracer is None else []
+        if not create_graph:  # (ag.jit records this pass whole, not the ops inside backwards)
+            state.tracer = None
         state.grad_enabled, state.anomaly = create_graph, False
         state.refresh()
-        order: list[Any] | None = None if state.tracer is None else []
         walk(ready, token, found, create_graph, retain_graph, saved_mode[1], targets, ends, order)
     finally:
         state.grad_enabled, state.anomaly = saved_mode
+        state.tracer = tracer
         state.refresh()
         _running.discard(token)
     if order is not None:  # ag.jit is tracing: it replays this pass from what it saw
-        state.tracer.backward_pass(roots, grads, order, found, create_graph, targets, ends)
+        tracer.backward_pass(roots, root_grads, order, found, create_graph, targets, ends)
     if not allow_unused:  # reachable, yet no gradient arrived (a backward returned None)
         _refuse_unused(targets, found)
     return found

@@ -104,7 +104,8 @@ class Op:
         inputs = tuple(as_input(x) if type(x) in _SEQUENCES else x for x in inputs)
         tensors = [isinstance(x, Tensor) for x in inputs]
         if True not in tensors:
-            return self.forward(*inputs)
+            y = self.forward(*inputs)
+            return y if not state.watch else _plain(self, inputs, y)
         y = self.forward(*[x.data if t else x for x, t in zip(inputs, tensors)])
         needs = tuple(t and x._requires_grad for x, t in zip(inputs, tensors))
         return _output(self, inputs, needs if True in needs else None, y)
@@ -134,11 +135,11 @@ def _holds_tensor(seq: Any) -> bool:
 def apply_unary(op: Op, x: Any) -> Any:
     """Run ``op`` on one input: a plain result for an array, else a Tensor (recorded if needed)."""
     if not isinstance(x, Tensor):
-        if type(x) is np.ndarray:
-            return op.forward(x)
-        x = as_input(x)
+        if type(x) is not np.ndarray:
+            x = as_input(x)
         if not isinstance(x, Tensor):
-            return op.forward(x)
+            y = op.forward(x)
+            return y if not state.watch else _plain(op, (x,), y)
     return _output(op, (x,), _NEEDS1 if x._requires_grad else None, op.forward(x.data))
 
 
@@ -154,7 +155,8 @@ def apply_binary(op: Op, a: Any, b: Any) -> Any:
         b = as_input(b)
         tb = isinstance(b, Tensor)
     if not (ta or tb):
-        return op.forward(a, b)
+        y = op.forward(a, b)
+        return y if not state.watch else _plain(op, (a, b), y)
     y = op.forward(a.data if ta else a, b.data if tb else b)
     ra = ta and a._requires_grad
     rb = tb and b._requires_grad
@@ -165,8 +167,16 @@ def apply_nondifferentiable(op: Op, *inputs: Any) -> Any:
     """Run an op whose result has no gradient (a comparison, an index): never part of a graph."""
     y = op.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
     if not any(isinstance(x, Tensor) for x in inputs):
-        return y
+        return y if not state.watch else _plain(op, inputs, y)
     return _output(op, inputs, None, y)
+
+
+def _plain(op: Op, inputs: tuple[Any, ...], y: Any) -> Any:
+    """An op on plain arrays: ag.jit records it when it reads a value the function computed
+    or was given (anomaly mode checks only recorded ops)."""
+    if state.tracer is not None:
+        state.tracer.plain(op, inputs, y)
+    return y
 
 
 _new = object.__new__

@@ -303,10 +303,23 @@ def _check_shapes(fn: str, want: tuple[int, ...], **arrays: Any) -> None:
 
 @replayable
 def _update_running(
-    running_mean: Any, running_var: Any, mean: Any, var: Any, channels: int, n: int, momentum: float
+    running_mean: Any,
+    running_var: Any,
+    mean: Any,
+    var: Any,
+    channels: int,
+    n: int,
+    momentum: float | None,
+    batches: np.ndarray | None = None,
 ) -> None:
     """``buffer = (1 - momentum) buffer + momentum stat`` in place for both running statistics
-    (the buffers are state), from the batch's per-channel mean and biased variance."""
+    (the buffers are state), from the batch's per-channel mean and biased variance; ``batches``
+    (a module's ``num_batches_tracked``) counts the batch, and momentum None means a cumulative
+    average, ``1 / batches``. Read and counted here so that a replay of ``ag.jit`` does both."""
+    if batches is not None:
+        batches += 1
+    if momentum is None:
+        momentum = 1.0 / float(batches) if batches is not None else 0.0
     stats = _batch_mean(mean, channels), _batch_mean(var, channels) * (n / (n - 1))
     for buffer, stat in zip((running_mean, running_var), stats):
         if buffer is None:
@@ -333,8 +346,9 @@ def _channel_norm(
     weight: Any,
     bias: Any,
     use_input_stats: bool,
-    momentum: float,
+    momentum: float | None,
     eps: float,
+    batches: np.ndarray | None = None,
 ) -> Any:
     """Batch and instance norm of (N, C, ...) inputs: statistics over ``axes``, or the running
     ones; the running statistics (per channel) take the mean over the batch of those used."""
@@ -357,7 +371,9 @@ def _channel_norm(
             )
         y, mean, var = _normalize(x, axes, eps)
         if running_mean is not None or running_var is not None:
-            _update_running(running_mean, running_var, value(mean), value(var), c, n, momentum)
+            _update_running(
+                running_mean, running_var, value(mean), value(var), c, n, momentum, batches
+            )
     else:
         if running_mean is None or running_var is None:
             raise ValueError(

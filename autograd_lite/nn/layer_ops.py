@@ -380,8 +380,9 @@ class _Pooling(_WindowOp):
 
 class MaxPool(_Pooling):
     """The maximum of each window. Its gradient goes to the first maximal position in scan
-    order, or to the last NaN when the window holds NaN, as PyTorch. ``_memo``: which kernel
-    offset holds each window's maximum (N, C, *out), found by the first forward."""
+    order, or to the last NaN when the window holds NaN, as PyTorch. Each forward saves which
+    kernel offset holds each window's maximum (N, C, *out); given as ``_memo``, the op instead
+    gathers at those offsets (as the adjoint of the scatter, for second derivatives)."""
 
     __slots__ = ()
     name = "max_pool"
@@ -394,6 +395,7 @@ class MaxPool(_Pooling):
             y = np.empty(win[offsets[0]].shape, dtype=x.dtype)
             for k, at in enumerate(offsets):
                 np.copyto(y, win[at], where=self._memo == k)
+            self.saved = None
             return y
         y = win[offsets[0]].copy()
         arg = np.zeros(y.shape, dtype=np.uint8 if len(offsets) <= 256 else np.intp)
@@ -407,11 +409,12 @@ class MaxPool(_Pooling):
         if nan is not None and nan.any():
             for k, at in enumerate(offsets):
                 np.putmask(arg, nan & np.isnan(win[at]), k)
-        self._memo = arg
+        self.saved = arg  # (per forward: a replayed op must not reuse an earlier one)
         return y
 
     def backward(self, g, y, x):
-        return MaxPoolBackward(self.window, self._memo, x.shape[2:])(g)
+        return MaxPoolBackward(self.window, self._memo if self.saved is None else self.saved,
+                               x.shape[2:])(g)  # fmt: skip
 
 
 class MaxPoolBackward(_Pooling):

@@ -119,9 +119,6 @@ class _BatchNorm(_NormBase):
         name = type(self).__name__
         shape = self._check_input(x)
         tracking = self.training and self.track_running_stats
-        momentum = self.momentum
-        if momentum is None:  # a cumulative average: this batch counts 1 / (batches so far)
-            momentum = 1.0 / float(self.num_batches_tracked + 1) if tracking else 0.0
         use_running = not self.training or self.track_running_stats
         y = F._channel_norm(
             name,
@@ -132,11 +129,10 @@ class _BatchNorm(_NormBase):
             self.weight,
             self.bias,
             self.training or not self.track_running_stats,
-            momentum,
+            self.momentum,  # None: a cumulative average, 1 / (batches so far)
             self.eps,
+            self.num_batches_tracked if tracking else None,  # counted with the statistics
         )
-        if tracking:  # counted once the batch went through (a bad batch changes nothing)
-            self.num_batches_tracked += 1
         return y
 
 

@@ -474,7 +474,7 @@ def _max_pool(
     y = _batched(pool, input, batched)
     if not return_indices:
         return y
-    index = _flat_positions(window, pool._memo, spatial)
+    index = _flat_positions(window, pool.saved, spatial)
     index = index if batched else index[0]
     return y, (Tensor(index) if isinstance(y, Tensor) else index)
 

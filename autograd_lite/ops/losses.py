@@ -104,26 +104,72 @@ class SoftmaxCrossEntropy(Op):
 
     def __init__(
         self,
-        labels: np.ndarray | None,
-        probs: np.ndarray | None,
+        target: Any,
+        logits: tuple[tuple[int, ...], np.dtype],
         axis: int,
         reduction: str,
         label_smoothing: float,
-        weight: np.ndarray | None,
+        weight: Any,
         ignore_index: int | None,
+        differentiable: bool,
     ) -> None:
+        # The target and weight arrive as the caller gave them (ag.jit rebuilds the op from them
+        # on every replay): checked and copied here, so later changes cannot move the gradient.
+        op = self.name
+        shape, dtype = logits
+        classes = shape[axis]
+        w = None if weight is None else _class_weight(op, weight, classes, dtype)
+        t = np.array(value(target))
+        batch = shape[: axis % len(shape)] + shape[axis % len(shape) + 1 :]
+        labels = probs = None
+        if t.dtype.kind in "iu":
+            if t.shape != batch:
+                raise ValueError(
+                    f"{op}: integer targets must have the logits' shape without the class axis, "
+                    f"{batch}, got {t.shape} (logits {shape})"
+                )
+            bad = None
+            # two reductions first (the common case), by the ufuncs: t.min() is a Python wrapper
+            if t.size and (np.minimum.reduce(t, None) < 0 or np.maximum.reduce(t, None) >= classes):
+                bad = (t < 0) | (t >= classes)
+                if ignore_index is not None:
+                    bad &= t != ignore_index
+            if bad is not None and bad.any():
+                raise ValueError(
+                    f"{op}: labels must be in [0, {classes}) for {classes} classes, got "
+                    f"{t[bad].reshape(-1)[0]} (at index {np.argwhere(bad)[0].tolist()})"
+                )
+            labels = t
+        elif t.dtype.kind == "f":
+            if t.shape != shape:
+                raise ValueError(
+                    f"{op}: probability targets must have the logits' shape {shape}, got "
+                    f"{t.shape}; for class indices pass an integer array of shape {batch}"
+                )
+            if (t < 0).any():
+                raise ValueError(
+                    f"{op}: probability targets must be non-negative, got min {t.min()}"
+                )
+            if ignore_index is not None:
+                raise ValueError(f"{op}: ignore_index applies to class-index targets only")
+            probs = None if differentiable else t
+        else:
+            raise TypeError(
+                f"{op}: target must be integer class indices or floating probabilities, "
+                f"got dtype {t.dtype}"
+            )
         self._labels = labels
         self._probs = probs
         self.axis = axis
         self.reduction = reduction
         self.label_smoothing = label_smoothing
-        self._weight = weight
+        self._weight = w
         self.ignore_index = ignore_index
         # Class labels and nothing else (an ignore_index no label equals, as F.cross_entropy's
         # -100, changes nothing): the loss needs only each row's labelled entry.
         self._plain = (
             labels is not None
-            and weight is None
+            and w is None
             and not label_smoothing
             and (ignore_index is None or not (labels == ignore_index).any())
         )
@@ -289,52 +335,14 @@ def softmax_cross_entropy(
         raise TypeError(f"{op}: axis must be an int (the class axis), got {axis!r}")
     if not -xv.ndim <= axis < xv.ndim:
         raise ValueError(f"{op}: axis {axis} is out of range for logits of shape {xv.shape}")
-    classes = xv.shape[axis]
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing}")
-    w = None if weight is None else _class_weight(op, weight, classes, xv.dtype)
-    t = np.array(value(target))  # a copy: later changes must not move the gradient
-    differentiable = None  # the target as the op's second input, when it requires grad
-    batch = xv.shape[: axis % xv.ndim] + xv.shape[axis % xv.ndim + 1 :]
-    labels = probs = None
-    if t.dtype.kind in "iu":
-        if t.shape != batch:
-            raise ValueError(
-                f"{op}: integer targets must have the logits' shape without the class axis, "
-                f"{batch}, got {t.shape} (logits {xv.shape})"
-            )
-        bad = None
-        # two reductions first (the common case), by the ufuncs: t.min() is a Python wrapper
-        if t.size and (np.minimum.reduce(t, None) < 0 or np.maximum.reduce(t, None) >= classes):
-            bad = (t < 0) | (t >= classes)
-            if ignore_index is not None:
-                bad &= t != ignore_index
-        if bad is not None and bad.any():
-            raise ValueError(
-                f"{op}: labels must be in [0, {classes}) for {classes} classes, got "
-                f"{t[bad].reshape(-1)[0]} (at index {np.argwhere(bad)[0].tolist()})"
-            )
-        labels = t
-    elif t.dtype.kind == "f":
-        if t.shape != xv.shape:
-            raise ValueError(
-                f"{op}: probability targets must have the logits' shape {xv.shape}, got {t.shape}; "
-                f"for class indices pass an integer array of shape {batch}"
-            )
-        if (t < 0).any():
-            raise ValueError(f"{op}: probability targets must be non-negative, got min {t.min()}")
-        if ignore_index is not None:
-            raise ValueError(f"{op}: ignore_index applies to class-index targets only")
-        differentiable = _differentiable(target)
-        probs = t if differentiable is None else None
-    else:
-        raise TypeError(
-            f"{op}: target must be integer class indices or floating probabilities, "
-            f"got dtype {t.dtype}"
-        )
+    is_float = np.asarray(value(target)).dtype.kind == "f"
+    differentiable = _differentiable(target) if is_float else None  # then the op's 2nd input
     fused = SoftmaxCrossEntropy(
-        labels, probs, axis, reduction, float(label_smoothing), w, ignore_index
-    )
+        target, (xv.shape, xv.dtype), axis, reduction, float(label_smoothing), weight,
+        ignore_index, differentiable is not None,
+    )  # fmt: skip
     return _apply(fused, logits, xv, differentiable)
 
 
