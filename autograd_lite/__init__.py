@@ -54,6 +54,8 @@ from .dtypes import __all__ as _dtypes_all
 from .ops import *  # noqa: F403 - the ops under numpy's names: ag.exp, ag.matmul, ...
 from .ops.declarations import declare, tensor_method
 from .ops.declarations import exported as _exported_ops
+from .ops.facts import cuda, device  # (also declares x.float(), x.to(), x.device, ...)
+from .ops.reductions import return_types
 from .random import (
     Generator,
     default_generator,
@@ -124,6 +126,9 @@ __all__ = [
     "save",
     "load",
     "dtypes",
+    "device",
+    "cuda",
+    "return_types",
     *_dtypes_all,
     *_exported_ops(),
 ]
