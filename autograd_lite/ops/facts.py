@@ -320,26 +320,18 @@ def type_as(self: Tensor, other: Any) -> Tensor:
 
 @tensor_method("numel")
 def numel(self: Tensor) -> int:
-    """The number of elements (numpy's ``x.size``)."""
-    return self.data.size
-
-
-@tensor_method("nelement")
-def nelement(self: Tensor) -> int:
-    """The number of elements, as :meth:`numel`."""
+    """The number of elements (numpy's ``x.size``); also ``x.nelement()``."""
     return self.data.size
 
 
 @tensor_method("dim")
 def dim(self: Tensor) -> int:
-    """The number of dimensions (numpy's ``x.ndim``)."""
+    """The number of dimensions (numpy's ``x.ndim``); also ``x.ndimension()``."""
     return self.data.ndim
 
 
-@tensor_method("ndimension")
-def ndimension(self: Tensor) -> int:
-    """The number of dimensions, as :meth:`dim`."""
-    return self.data.ndim
+tensor_method("nelement")(numel)  # PyTorch's other names
+tensor_method("ndimension")(dim)
 
 
 @tensor_method("element_size")
