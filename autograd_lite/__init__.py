@@ -55,6 +55,8 @@ from .jit import Jit, JitError, jit
 from .ops import *  # noqa: F403 - the ops under numpy's names: ag.exp, ag.matmul, ...
 from .ops.declarations import declare, tensor_method
 from .ops.declarations import exported as _exported_ops
+from .ops.facts import cuda, device  # (also declares x.float(), x.to(), x.device, ...)
+from .ops.reductions import return_types
 from .random import (
     Generator,
     default_generator,
@@ -128,6 +130,9 @@ __all__ = [
     "save",
     "load",
     "dtypes",
+    "device",
+    "cuda",
+    "return_types",
     *_dtypes_all,
     *_exported_ops(),
 ]

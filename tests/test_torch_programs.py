@@ -1,8 +1,9 @@
 """The same small PyTorch programs, run by PyTorch and by autograd_lite: same numbers.
 
-Each program is written as a PyTorch user writes it, against a module called ``torch``;
-the tests run it once with ``torch`` and once with ``autograd_lite`` in its place (the
-only change a user would make is the import; ``from torch.utils.data import DataLoader``
+Each program is written as a PyTorch user writes it (a Module subclass, x.view(x.size(0), -1),
+argmax(dim=1), .float(), torch.cat, a Dataset subclass, ...), against a module called
+``torch``; the tests run it once with ``torch`` and once with ``autograd_lite`` in its place
+(the only change a user would make is the import; ``from torch.utils.data import DataLoader``
 is spelled as attribute access here, so that the parameter decides the library). Random
 initial weights are drawn by numpy and copied in, since the two libraries' generators differ.
 """
@@ -23,6 +24,12 @@ X_TRAIN = rng.normal(size=(16, 4)).astype(np.float32)
 Y_TRAIN = rng.integers(0, 3, size=16)
 WEIGHTS = [
     rng.uniform(-0.5, 0.5, size=shape).astype(np.float32) for shape in [(8, 4), (8,), (3, 8), (3,)]
+]
+IMAGES = rng.normal(size=(8, 1, 8, 8)).astype(np.float32)
+LABELS = rng.integers(0, 3, size=8)
+CNN_WEIGHTS = [
+    rng.uniform(-0.3, 0.3, size=shape).astype(np.float32)
+    for shape in [(4, 1, 3, 3), (4,), (8, 4, 3, 3), (8,), (3, 32), (3,)]
 ]
 X64 = rng.normal(size=5)
 Y64 = rng.normal(size=5)
@@ -60,13 +67,23 @@ def mlp_training(torch):
     nn, F = torch.nn, torch.nn.functional  # import torch.nn as nn, ... in a script
     DataLoader, TensorDataset = torch.utils.data.DataLoader, torch.utils.data.TensorDataset
 
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.hidden = nn.Linear(4, 8)
+            self.out = nn.Linear(8, 3)
+
+        def forward(self, x):
+            x = x.view(x.size(0), -1).clamp(-2.0, 2.0)  # (N, 2, 2) -> (N, 4), outliers clipped
+            return self.out(torch.tanh(self.hidden(x)))
+
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3))
+    model = MLP()
     with torch.no_grad():
         for p, w in zip(model.parameters(), WEIGHTS):
             p.copy_(torch.from_numpy(w))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    dataset = TensorDataset(torch.from_numpy(X_TRAIN), torch.from_numpy(Y_TRAIN))
+    dataset = TensorDataset(torch.from_numpy(X_TRAIN.reshape(16, 2, 2)), torch.from_numpy(Y_TRAIN))
     loader = DataLoader(dataset, batch_size=4, shuffle=False, num_workers=0)
     losses = []
     for _epoch in range(3):
@@ -76,9 +93,89 @@ def mlp_training(torch):
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
+    predictions, correct = [], 0
     with torch.inference_mode():
-        logits = model(torch.tensor(X_TRAIN))
-    return losses, [p.detach() for p in model.parameters()], logits
+        for xb, yb in loader:
+            predicted = model(xb).argmax(dim=1)
+            predictions.append(predicted)
+            correct += (predicted == yb).float().sum().item()
+        logits = model(torch.tensor(X_TRAIN).view(-1, 2, 2))
+    accuracy = correct / len(dataset)
+    weights = [p.detach() for p in model.parameters()]
+    return losses, weights, logits, torch.cat(predictions), accuracy
+
+
+def cnn_training(torch):
+    nn, F = torch.nn, torch.nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 4, kernel_size=3, padding=1)
+            self.pool = nn.MaxPool2d(2)
+            self.conv2 = nn.Conv2d(4, 8, 3)
+            self.flatten = nn.Flatten()
+            self.fc = nn.Linear(8 * 2 * 2, 3)
+
+        def forward(self, x):
+            x = self.pool(F.relu(self.conv1(x)))  # (N, 4, 4, 4)
+            x = F.relu(self.conv2(x))  # (N, 8, 2, 2)
+            return self.fc(self.flatten(x))
+
+    model = Net()
+    with torch.no_grad():
+        for p, w in zip(model.parameters(), CNN_WEIGHTS):
+            p.copy_(torch.from_numpy(w))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-3)
+    images, labels = torch.from_numpy(IMAGES), torch.from_numpy(LABELS)
+    losses = []
+    for _step in range(5):
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(images), labels)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    model.eval()
+    with torch.no_grad():
+        logits = model(images)
+        accuracy = (logits.argmax(dim=1) == labels).float().mean()
+    grads = [p.grad for p in model.parameters()]
+    return losses, [p.detach() for p in model.parameters()], grads, logits, accuracy
+
+
+def seeded_data_loading(torch):
+    """What a shuffled DataLoader gives, in what PyTorch promises and autograd_lite too: the two
+    libraries' generators differ, so the order itself is compared with the same library's."""
+    DataLoader, Dataset = torch.utils.data.DataLoader, torch.utils.data.Dataset
+
+    class Squares(Dataset):
+        def __len__(self):
+            return 10
+
+        def __getitem__(self, i):
+            return torch.tensor([float(i)]), i * i
+
+    def epochs(seed):
+        torch.manual_seed(seed)
+        loader = DataLoader(Squares(), batch_size=4, shuffle=True)
+        return [[(x.view(-1).long().tolist(), y.tolist()) for x, y in loader] for _ in range(2)]
+
+    first, again, other = epochs(0), epochs(0), epochs(1)
+    x, y = next(iter(DataLoader(Squares(), batch_size=3)))
+    train, test = torch.utils.data.random_split(Squares(), [7, 3])
+    split = sorted(i for i, _ in ((int(x.item()), y) for x, y in [*train, *test]))
+    return (
+        first == again,  # manual_seed makes the shuffling reproducible
+        first != other,  # and another seed shuffles otherwise
+        first[0] != first[1],  # each epoch draws a new order
+        [[len(ids) for ids, _ in epoch] for epoch in first],  # batch sizes 4, 4, 2
+        [sorted(i for ids, _ in epoch for i in ids) for epoch in first],  # each sample once
+        all(sq == [i * i for i in ids] for epoch in first for ids, sq in epoch),  # pairs kept
+        x,  # collated: (3, 1) float32
+        y,  # Python ints collated to int64
+        (len(train), len(test)),
+        split,  # random_split: disjoint, everything
+    )
 
 
 def custom_function(torch):
@@ -162,6 +259,16 @@ def grad_modes_and_backward(torch):
 def test_mlp_training_loop_gives_the_same_losses_and_weights():
     ours, theirs = both(mlp_training)
     assert_same(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_cnn_training_steps_give_the_same_losses_weights_and_gradients():
+    ours, theirs = both(cnn_training)
+    assert_same(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_seeded_data_loading_behaves_the_same():
+    ours, theirs = both(seeded_data_loading)
+    assert_same(ours, theirs, rtol=0, atol=0)
 
 
 def test_custom_functions_give_the_same_values_and_derivatives():

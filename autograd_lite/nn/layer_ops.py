@@ -55,7 +55,10 @@ class Linear(Op):
     name = "linear"
 
     def forward(self, x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
-        y = x @ w.T
+        if x.ndim > 2:  # one 2-D product of all rows: numpy's stacked matmul is ~2x slower
+            y = (x.reshape(-1, x.shape[-1]) @ w.T).reshape(*x.shape[:-1], w.shape[0])
+        else:
+            y = x @ w.T
         if b is not None:
             b = np.asarray(b)
             if b.dtype == y.dtype:
@@ -66,10 +69,13 @@ class Linear(Op):
 
     def backward(self, g, y, x, w, *b):
         need = self.needs_grad
-        gx = g @ w if need[0] else None
-        if g.ndim != 2:  # rows of samples, so that both remaining gradients are plain products
+        shape = x.shape
+        if g.ndim != 2:  # rows of samples: each gradient is one 2-D product, as in forward
             g = g.reshape(-1, w.shape[0])
             x = x.reshape(-1, w.shape[1])
+        gx = None
+        if need[0]:
+            gx = g @ w if len(shape) == 2 else (g @ w).reshape(shape)
         gw = g.T @ x if need[1] else None
         if not b:
             return gx, gw

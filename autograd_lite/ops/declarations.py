@@ -18,6 +18,7 @@ fails when either is out of date.
 
 from __future__ import annotations
 
+import builtins
 import inspect
 import re
 from collections.abc import Callable
@@ -175,7 +176,23 @@ LINE_LENGTH = 100  # ruff's, for the generated stub
 _LINE = 100  # the project's line length (pyproject.toml)
 
 
-def _method_stub(name: str, fn: Callable[..., Any], is_property: bool) -> str:
+def _qualified(annotation: Any, fn: Callable[..., Any], shadowed: str, modules: set[str]) -> str:
+    """``annotation`` with the names that methods of the stub's class shadow (a method ``int``
+    makes a bare ``int`` in the class mean the method) written with their module, which is
+    added to ``modules`` for the stub to import: ``builtins.int``."""
+
+    def qualify(match: re.Match[str]) -> str:
+        name = match[1]
+        module = getattr(fn.__globals__.get(name, getattr(builtins, name, None)), "__module__", "")
+        modules.add(module or "builtins")
+        return f"{module or 'builtins'}.{name}"
+
+    return re.sub(rf"(?<![\w.])({shadowed})\b", qualify, str(annotation))
+
+
+def _method_stub(
+    name: str, fn: Callable[..., Any], is_property: bool, shadowed: str, modules: set[str]
+) -> str:
     sig = inspect.signature(fn)
     params = list(sig.parameters.values())
     rendered = ["self"]
@@ -190,12 +207,12 @@ def _method_stub(name: str, fn: Callable[..., Any], is_property: bool) -> str:
             rendered.append("*")
             star = True
         if p.annotation is not p.empty:
-            text += f": {p.annotation}"
+            text += f": {_qualified(p.annotation, fn, shadowed, modules)}"
         if p.default is not p.empty:
             text += " = ..."
         rendered.append(text)
     ret = sig.return_annotation
-    ret = "Tensor" if ret in (sig.empty, "Any") else ret
+    ret = "Tensor" if ret in (sig.empty, "Any") else _qualified(ret, fn, shadowed, modules)
     line = f"    def {name}({', '.join(rendered)}) -> {ret}: ..."
     if len(line) > LINE_LENGTH:  # one parameter a line, as ruff format wraps it
         inner = "".join(f"        {text},\n" for text in rendered)
@@ -212,19 +229,24 @@ def _method_stub(name: str, fn: Callable[..., Any], is_property: bool) -> str:
 
 def render_stub() -> str:
     """The type stub of every method declared by autograd_lite's ops."""
+    ours = {name: fn for name, fn in sorted(METHODS.items()) if fn.__module__.startswith(_BUILTIN)}
+    shadowed = "|".join(name for name in ours if name.isidentifier() and not name.startswith("_"))
+    modules: set[str] = set()
     methods = [
-        _method_stub(name, fn, isinstance(getattr(Tensor, name), property))
-        for name, fn in sorted(METHODS.items())
-        if fn.__module__.startswith(_BUILTIN)
+        _method_stub(name, fn, isinstance(getattr(Tensor, name), property), shadowed, modules)
+        for name, fn in ours.items()
     ]
     body = "\n".join(methods)
 
     def used(*names: str) -> list[str]:
         return [n for n in names if re.search(rf"\b{n}\b", body)]
 
-    imports = [f"from collections.abc import {', '.join(used('Callable', 'Sequence'))}"]
+    ours_modules = [f"import {module}" for module in sorted(modules - {"builtins"})]
+    imports = ["import builtins"] if "builtins" in modules else []
+    imports += [f"from collections.abc import {', '.join(used('Callable', 'Sequence'))}"]
     imports += [f"from typing import {', '.join(used('Any'))}", ""]
     imports += ["import numpy as np", ""] if used("np") else []
+    imports += [*ours_modules, ""] if ours_modules else []
     aliases = used("ArrayLike", "Axis", "DTypeLike", "ShapeLike")
     imports += [f"from ._typing import {', '.join(aliases)}"] if aliases else []
     header = [

@@ -197,13 +197,15 @@ class Tanh(Op):
 
 
 class Sigmoid(Op):
-    """Logistic sigmoid, computed as exp(-log(1 + exp(-x))): finite and accurate for any x."""
+    """Logistic sigmoid ``n / (1 + e)`` with ``e = exp(-|x|)`` (never overflows) and ``n`` 1 for
+    x >= 0, ``e`` below (``e^x / (1 + e^x)``): finite and within 2 ulps for any x."""
 
     __slots__ = ()
     reads_inputs = False
 
     def forward(self, x):
-        return np.exp(-np.logaddexp(0, -x))
+        e = np.exp(-np.abs(x))
+        return np.maximum(e, x >= 0) / (1 + e)  # (ufuncs only: np.where costs ~1 us more)
 
     def backward(self, g, y, x):
         return g * y * (1 - y)

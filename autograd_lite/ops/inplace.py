@@ -111,13 +111,16 @@ def _setitem(self: Tensor, index: Any, new: ArrayLike) -> None:
 
 
 def _augmented(symbol: str, op: Callable[[Any, Any], Any], write: Any) -> Any:
-    """``t += x``: in place, as numpy and PyTorch do — unless ``t`` is part of a graph (it
-    requires grad, grad mode on): then a leaf is refused, as PyTorch refuses it, and a computed
-    tensor is rebound to a new result (this engine does not differentiate in-place writes)."""
+    """``t += x``: in place, as numpy and PyTorch do — unless the result belongs to a graph
+    (``t`` or ``x`` requires grad, grad mode on): then a leaf ``t`` that requires grad is
+    refused, as PyTorch refuses it, and otherwise ``t`` is rebound to a new result (this engine
+    does not differentiate in-place writes), so that ``total += loss`` sums differentiably."""
 
     def augmented(self: Tensor, other: ArrayLike) -> Tensor:
-        if self.requires_grad and is_grad_enabled():
-            if self.is_leaf:
+        if is_grad_enabled() and (
+            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
+        ):
+            if self.requires_grad and self.is_leaf:
                 raise RuntimeError(
                     f"{symbol}: a leaf tensor that requires grad cannot be changed in place; "
                     f"do it under ag.no_grad() (e.g. a parameter update)"
@@ -129,13 +132,13 @@ def _augmented(symbol: str, op: Callable[[Any, Any], Any], write: Any) -> Any:
     return augmented
 
 
-for _name, _op, _write in (
-    ("__iadd__", add, _ADD),
-    ("__isub__", subtract, _SUB),
-    ("__imul__", multiply, _MUL),
-    ("__itruediv__", divide, _DIV),
+for _name, _symbol, _op, _write in (
+    ("__iadd__", "+=", add, _ADD),
+    ("__isub__", "-=", subtract, _SUB),
+    ("__imul__", "*=", multiply, _MUL),
+    ("__itruediv__", "/=", divide, _DIV),
 ):
-    tensor_method(_name)(_augmented(_name.replace("__i", "").replace("__", "") + "=", _op, _write))
+    tensor_method(_name)(_augmented(_symbol, _op, _write))
 
 
 @tensor_method("requires_grad_")
