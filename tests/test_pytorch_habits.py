@@ -78,12 +78,6 @@ def test_backward_with_a_non_leaf_input_fills_its_grad_as_pytorch():
     assert x.grad is None and w.grad is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/engine.py walk() keeps a non-leaf target's gradient only when no other target "
-    "lies below it (`ends`); it should keep every target's (`accept`). ag.grad(y, [w, h]) with h "
-    "made from w says h was not used; ff8db67 gave both gradients, as PyTorch does.",
-)
 def test_grad_of_a_non_leaf_input_above_another_input():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     w = ag.tensor([3.0, 4.0], requires_grad=True)

@@ -165,7 +165,7 @@ def walk(ready: list[Tensor], token: object, found: dict[Tensor, Any], create_gr
         t = pop()
         g, t._gsum = t._gsum, None
         op: Any = t.op
-        if g is not None and (t._retains_grad or (ends and t in ends)):
+        if g is not None and (t._retains_grad or (accept is not None and t in accept)):
             found[t] = _own(g, create_graph)
             if ends and t in ends:
                 continue  # an input of ag.grad with none below it: its op need not run
