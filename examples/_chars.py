@@ -12,6 +12,7 @@ nats (4.66 bits).
 
 from __future__ import annotations
 
+import argparse
 import math
 import time
 from collections.abc import Callable
@@ -19,11 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from _common import parser, plot_dir, report, saved
 
 import autograd_lite as ag
 from autograd_lite import data, nn, optim
 from autograd_lite.demo import ProgressBar
 from autograd_lite.nn import functional as F
+
+BLOCK, BATCH = 64, 32  # characters per window, windows per step
 
 
 @dataclass
@@ -191,3 +195,56 @@ def plot_losses(path: Path, history: History, title: str) -> Path:
     ax.set_title(title, fontsize=10)
     fig.savefig(path)
     return path
+
+
+# --------------------------------------------------------------------------- the examples' main
+
+
+def command_line(description: str) -> tuple[argparse.Namespace, int, Corpus]:
+    """The options (``--steps`` besides the usual ones), the number of steps, and the corpus;
+    seeds ``ag.manual_seed``."""
+    p = parser(description)
+    p.add_argument("--steps", type=int, default=None, help="training steps (default 2000)")
+    args = p.parse_args()
+    ag.manual_seed(args.seed)
+    corpus = hamlet_corpus()
+    print(
+        f"Hamlet: {len(corpus.train):,} characters to train on, {len(corpus.val):,} to "
+        f"validate on, {corpus.vocab_size} distinct"
+    )
+    return args, args.steps or (100 if args.quick else 2000), corpus
+
+
+def run(
+    args: argparse.Namespace,
+    steps: int,
+    corpus: Corpus,
+    model: nn.Module,
+    opt: optim.Optimizer,
+    scheduler: optim.lr_scheduler.LRScheduler,
+    next_logits: Callable[[np.ndarray], np.ndarray],
+    *,
+    name: str,
+    title: str,
+) -> None:
+    """Train (gradients clipped to norm 1), write a sample after "Ham.\\n", plot the losses
+    to ``<name>_loss.png`` and print the result line."""
+    print(f"{sum(p.size for p in model.parameters()):,} parameters")
+    history = train(
+        model, opt, scheduler, corpus, steps=steps, batch=BATCH, block=BLOCK, seed=args.seed,
+        clip=1.0, eval_every=max(1, steps // 10), eval_limit=20 if args.quick else None,
+    )  # fmt: skip
+    val = history.val_losses[-1]
+    print(f"{steps} steps in {history.seconds:.1f} s ({history.seconds / steps * 1e3:.0f} ms/step)")
+    model.eval()
+    length = 60 if args.quick else 400
+    text = sample(next_logits, corpus, "Ham.\n", length, temperature=0.8, seed=args.seed)
+    print("sample (temperature 0.8):\n" + text)
+    out = plot_dir(args.out)
+    if out is not None:
+        caption = f"{title} on Hamlet: {bits(val):.3f} bits/char after {steps} steps"
+        saved(plot_losses(out / f"{name}_loss.png", history, caption))
+    report(
+        val_loss=val, val_bpc=bits(val), train_loss=float(np.mean(history.train_losses[-20:])),
+        steps=steps, seconds=round(history.seconds, 1),
+    )  # fmt: skip

@@ -24,8 +24,7 @@ same batches, ends at 1.671 (2.41 bits).
 from __future__ import annotations
 
 import numpy as np
-from _chars import bits, hamlet_corpus, plot_losses, sample, train
-from _common import parser, plot_dir, report, saved
+from _chars import BLOCK, command_line, run
 
 import autograd_lite as ag
 from autograd_lite import nn, optim
@@ -64,20 +63,8 @@ class CharTransformer(nn.Module):
 
 
 if __name__ == "__main__":
-    p = parser(__doc__.splitlines()[0])
-    p.add_argument("--steps", type=int, default=None, help="training steps (default 2000)")
-    args = p.parse_args()
-    steps = args.steps or (100 if args.quick else 2000)
-    block, batch = 64, 32
-
-    ag.manual_seed(args.seed)
-    corpus = hamlet_corpus()
-    print(
-        f"Hamlet: {len(corpus.train):,} characters to train on, {len(corpus.val):,} to "
-        f"validate on, {corpus.vocab_size} distinct"
-    )
-    model = CharTransformer(corpus.vocab_size, block, 64, 4, 3, np.random.default_rng(args.seed))
-    print(f"{sum(p.size for p in model.parameters()):,} parameters")
+    args, steps, corpus = command_line(__doc__.splitlines()[0])
+    model = CharTransformer(corpus.vocab_size, BLOCK, 64, 4, 3, np.random.default_rng(args.seed))
     opt = optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
     warmup = min(100, steps // 10)
     schedule = optim.lr_scheduler.SequentialLR(
@@ -88,26 +75,9 @@ if __name__ == "__main__":
         ],
         milestones=[warmup],
     )
-    history = train(
-        model, opt, schedule, corpus, steps=steps, batch=batch, block=block, seed=args.seed,
-        clip=1.0, eval_every=max(1, steps // 10), eval_limit=20 if args.quick else None,
-    )  # fmt: skip
-    val = history.val_losses[-1]
-    print(f"{steps} steps in {history.seconds:.1f} s ({history.seconds / steps * 1e3:.0f} ms/step)")
 
     def next_logits(ids: np.ndarray) -> np.ndarray:
-        return model(ids[None, -block:]).numpy()[0, -1]
+        return model(ids[None, -BLOCK:]).numpy()[0, -1]
 
-    model.eval()
-    text = sample(next_logits, corpus, "Ham.\n", 60 if args.quick else 400, temperature=0.8,
-                  seed=args.seed)  # fmt: skip
-    print("sample (temperature 0.8):\n" + text)
-
-    out = plot_dir(args.out)
-    if out is not None:
-        title = f"causal transformer on Hamlet: {bits(val):.3f} bits/char after {steps} steps"
-        saved(plot_losses(out / "char_transformer_loss.png", history, title))
-    report(
-        val_loss=val, val_bpc=bits(val), train_loss=float(np.mean(history.train_losses[-20:])),
-        steps=steps, seconds=round(history.seconds, 1),
-    )  # fmt: skip
+    run(args, steps, corpus, model, opt, schedule, next_logits, name="char_transformer",
+        title="causal transformer")  # fmt: skip
