@@ -29,7 +29,7 @@ import functools
 import shutil
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeAlias
 
 import graphviz
@@ -38,6 +38,7 @@ from graphviz.quoting import quote
 
 from autograd_lite._args import check_count
 from autograd_lite.core import Tensor, nonfinite
+from autograd_lite.nn.parameter import Parameter
 
 __all__ = [
     "GraphDrawing",
@@ -136,10 +137,12 @@ class VizNode:
 
 @dataclass(frozen=True)
 class VizGraph:
-    """Plain nodes and edges ``(tail id, head id, label)`` in traversal order."""
+    """Plain nodes and edges ``(tail id, head id, label)`` in traversal order, and the class
+    name of the module at each module path (``{"encoder.0": "Linear"}``) when known."""
 
     nodes: list[VizNode]
     edges: list[tuple[str, str, str]]
+    modules: dict[str, str] = field(default_factory=dict)
 
 
 class _Const:
@@ -221,11 +224,24 @@ def _grad_summary(g: np.ndarray, shape: tuple[int, ...]) -> str:
     return f"grad{where} norm={_num(norm)} min={_num(lo)} max={_num(hi)}"
 
 
+def _index_part(k: object) -> str:
+    if isinstance(k, slice):
+        parts = ["" if b is None else _describe_value(b) for b in (k.start, k.stop, k.step)]
+        return ":".join(parts[:2] if k.step is None else parts)
+    return "..." if k is Ellipsis else _describe_value(k)
+
+
 def _describe_value(v: object) -> str:
+    # An index with slices reads as written: [:, 4:8], not (slice(None, None, None), ...).
+    if isinstance(v, slice) or (
+        isinstance(v, tuple) and any(isinstance(k, slice) or k is Ellipsis for k in v)
+    ):
+        return "[" + ", ".join(map(_index_part, v if isinstance(v, tuple) else (v,))) + "]"
     if isinstance(v, np.ndarray):
         if v.size <= 4 and v.ndim <= 1:
             return np.array2string(v, precision=4, separator=", ")
-        return f"array{tuple(v.shape)} {v.dtype}"
+        kind = "zeros" if v.dtype.kind in "biuf" and v.size and not v.any() else "array"
+        return f"{kind}{tuple(v.shape)} {v.dtype}"  # zeros: an initial state, say
     if isinstance(v, float | np.floating):
         return _num(float(v))
     if isinstance(v, np.generic):
@@ -247,10 +263,14 @@ def _common_scope(scopes: list[str | None]) -> str | None:
     return ".".join(common) or None
 
 
-def _param_names(params: Params) -> dict[int, str]:
+def _param_names(params: Params) -> tuple[dict[int, str], dict[str, str]]:
+    """Parameter names by tensor id, and the class names of a Module's submodules by path."""
     if params is None:
-        return {}
+        return {}, {}
+    modules: dict[str, str] = {}
     if not isinstance(params, Mapping) and hasattr(params, "named_parameters"):
+        if hasattr(params, "named_modules"):
+            modules = {path: type(m).__name__ for path, m in params.named_modules() if path}
         params = dict(params.named_parameters())
     if not isinstance(params, Mapping):
         raise TypeError(
@@ -264,7 +284,7 @@ def _param_names(params: Params) -> dict[int, str]:
                 f"draw_graph: params[{name!r}] must be a Tensor, got {type(t).__name__}"
             )
         names.setdefault(id(t), str(name))
-    return names
+    return names, modules
 
 
 def build_graph(
@@ -297,7 +317,7 @@ def build_graph(
             raise TypeError(f"draw_graph: roots must be Tensors, got {type(r).__name__}")
     if max_nodes is not None:
         check_count("draw_graph", "max_nodes", max_nodes, 1)
-    names = _param_names(params)
+    names, modules = _param_names(params)
 
     order, raw_edges = _walk(roots)
     kept = len(order) if max_nodes is None else min(max_nodes, len(order))
@@ -309,11 +329,20 @@ def build_graph(
         ids.append(f"{prefix}{counters[prefix]}")
         counters[prefix] += 1
 
+    def is_param(obj: Any) -> bool:
+        return isinstance(obj, Tensor) and (id(obj) in names or isinstance(obj, Parameter))
+
     consumers: dict[int, list[str | None]] = {}  # scopes of the ops reading each parameter
-    if names:
-        for tail, head, _ in raw_edges:
-            if head < kept and id(order[tail]) in names and isinstance(order[tail], Tensor):
-                consumers.setdefault(tail, []).append(order[head].scope)
+    for tail, head, _ in raw_edges:
+        if head < kept and (is_param(order[tail]) or isinstance(order[tail], _Const)):
+            consumers.setdefault(tail, []).append(order[head].scope)
+    paths = {  # every module path that ops were made in, and the paths above them
+        ".".join(parts[:i])
+        for obj in order[:kept]
+        if not isinstance(obj, Tensor | _Const) and obj.scope
+        for parts in [obj.scope.split(".")]
+        for i in range(1, len(parts) + 1)
+    }
 
     show = _Show(show_shapes, show_dtypes, show_grads, show_values)
     root_ids = {id(r) for r in roots}
@@ -321,19 +350,23 @@ def build_graph(
     for pos, obj in enumerate(order[:kept]):
         if isinstance(obj, Tensor):
             name = names.get(id(obj))
-            role = _tensor_role(obj, name is not None, id(obj) in root_ids)
-            # A tensor sits in the module that made it; a parameter in the module that uses it.
-            if obj.op is not None:
-                scope = obj.op.scope
-            else:
-                scope = _common_scope(consumers.get(pos, [])) if name is not None else None
+            role = _tensor_role(obj, is_param(obj), id(obj) in root_ids)
+            # A tensor sits in the module that made it; a parameter in the module that owns it
+            # (its name says which), else in the innermost module around all its uses.
+            scope = obj.op.scope if obj.op is not None else None
+            if obj.op is None and is_param(obj):
+                owner = name.rpartition(".")[0] if name else ""
+                scope = owner if owner in paths else _common_scope(consumers.get(pos, []))
             lines, bad = _tensor_lines(obj, name, show)
             nodes.append(VizNode(ids[pos], "tensor", role, lines, scope, bad))
         elif isinstance(obj, _Const):
             bad = nonfinite(np.asarray(obj.value)) is not None
-            nodes.append(
-                VizNode(ids[pos], "const", "const", (_describe_value(obj.value),), None, bad)
-            )
+            lines = (_describe_value(obj.value),)
+            # An argument (a number, zeros) is drawn beside its op; data, like an input
+            # tensor, outside the modules.
+            data = lines[0].startswith("array(")
+            scope = consumers[pos][0] if pos in consumers and not data else None
+            nodes.append(VizNode(ids[pos], "const", "const", lines, scope, bad))
         else:
             args = tuple(f"{k}={_describe_value(v)}" for k, v in obj.describe().items())
             freed = ("(graph freed)",) if obj.inputs is None else ()
@@ -351,7 +384,7 @@ def build_graph(
     if kept < len(order):
         nodes.append(VizNode("more", "more", "more", (f"… {len(order) - kept} more nodes",)))
         edges.extend(("more", head, "") for head in cut_heads)
-    return VizGraph(nodes, edges)
+    return VizGraph(nodes, edges, modules)
 
 
 @dataclass(frozen=True)
@@ -406,7 +439,8 @@ def _collapse(graph: VizGraph) -> VizGraph:
     for k, (top, group) in enumerate(members.items()):
         ops = sum(n.kind == "op" for n in group)
         params = sum(n.role == "param" for n in group)
-        lines = (top, f"{ops} ops") + ((f"{params} params",) if params else ())
+        counts = (f"{ops} ops", *([f"{params} params"] if params else []))
+        lines = (_cluster_title(top, graph.modules), *counts)
         module_nodes[top] = VizNode(
             f"m{k}", "module", "module", lines, None, any(n.nonfinite for n in group)
         )
@@ -429,7 +463,7 @@ def _collapse(graph: VizGraph) -> VizGraph:
         if tail != head and (tail, head) not in seen:
             seen.add((tail, head))
             edges.append((tail, head, ""))
-    return VizGraph(nodes, edges)
+    return VizGraph(nodes, edges, graph.modules)
 
 
 # --------------------------------------------------------------------------- styling
@@ -442,7 +476,7 @@ _STYLES: dict[str, dict[str, str]] = {
     "input": {**_TENSOR, "style": "filled", "fillcolor": "#f1f3f5"},
     "intermediate": {**_TENSOR, "style": "rounded"},
     "op": {"shape": "ellipse", "style": "filled", "fillcolor": "#e5dbff"},
-    "const": {"shape": "plaintext", "fontsize": "10"},
+    "const": {"shape": "plaintext", "fontsize": "12"},
     "module": {"shape": "box3d", "style": "filled", "fillcolor": "#fff3bf"},
     "more": {"shape": "note", "style": "dashed"},
 }
@@ -466,11 +500,40 @@ def _attrs(attrs: Mapping[str, str]) -> str:
     return " ".join(f"{k}={quote(v)}" for k, v in sorted(attrs.items()))
 
 
+def _cluster_title(path: str, modules: Mapping[str, str]) -> str:
+    """The box title: the last name of the path and the module's class, as PyTorch prints a
+    model (``0: Linear`` inside ``encoder: Sequential``)."""
+    name = path.rpartition(".")[2]
+    return f"{name}: {modules[path]}" if path in modules else name
+
+
+def _boxed(nodes: list[VizNode]) -> list[str]:
+    """The module paths drawn as boxes, in order of first appearance.
+
+    Every path and the paths above it gets a box, except one that would frame a single op and
+    nothing else (an activation such as ``nn.ReLU``): that op is drawn in the box around it.
+    """
+    ops: dict[str, int] = {}
+    params: set[str] = set()
+    parents: set[str] = set()
+    for n in nodes:
+        if n.scope is None:
+            continue
+        parts = n.scope.split(".")
+        for depth in range(1, len(parts) + 1):
+            ops.setdefault(".".join(parts[:depth]), 0)
+        parents.update(".".join(parts[:depth]) for depth in range(1, len(parts)))
+        ops[n.scope] += n.kind == "op"
+        if n.role == "param":
+            params.add(n.scope)
+    return [p for p, k in ops.items() if k != 1 or p in params or p in parents]
+
+
 def to_dot(graph: VizGraph, *, rankdir: str = "TB", cluster_modules: bool = True) -> GraphDrawing:
     """Style a :class:`VizGraph` as a :class:`GraphDrawing` (a ``graphviz.Digraph``).
 
     With ``cluster_modules`` nodes with a ``scope`` are drawn inside nested,
-    labelled cluster subgraphs, one per module path.
+    labelled cluster subgraphs, one per module path (but see :func:`_boxed`).
     """
     if rankdir not in _RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
@@ -478,34 +541,46 @@ def to_dot(graph: VizGraph, *, rankdir: str = "TB", cluster_modules: bool = True
         name="computation_graph",
         graph_attr={"rankdir": rankdir, "fontname": "Helvetica"},
         node_attr={"fontname": "Helvetica"},
-        edge_attr={"fontsize": "9", "arrowsize": "0.7"},
+        # Argument numbers on the edges: big enough to read at the size the nodes are read.
+        edge_attr={
+            "fontname": "Helvetica",
+            "fontsize": "12",
+            "fontcolor": "#495057",
+            "arrowsize": "0.7",
+        },
     )
     if any(n.nonfinite for n in graph.nodes):
         dot.graph_attr.update(label=_LEGEND, labelloc="b", fontcolor="#c92a2a")
 
     # Clusters for every module path and its ancestors ("encoder" holds "encoder.0").
     clusters: dict[str, graphviz.Digraph] = {}
+    home: dict[str | None, str | None] = {None: None}  # module path -> the box its nodes go in
     if cluster_modules:
-        for n in graph.nodes:
-            parts = n.scope.split(".") if n.scope is not None else []
-            for depth in range(1, len(parts) + 1):
-                path = ".".join(parts[:depth])
-                if path not in clusters:
-                    cluster = graphviz.Digraph(name=f"cluster_{len(clusters)}")
-                    cluster.body.append(f"\tgraph [label={_label((path,))} {_attrs(_CLUSTER)}]\n")
-                    clusters[path] = cluster
+        for path in _boxed(graph.nodes):
+            cluster = graphviz.Digraph(name=f"cluster_{len(clusters)}")
+            title = _label((_cluster_title(path, graph.modules),))
+            cluster.body.append(f"\tgraph [label={title} {_attrs(_CLUSTER)}]\n")
+            clusters[path] = cluster
 
     # Node and edge lines are written straight into the body: the graphviz package's
     # node()/edge() re-quote every attribute, which dominates the time on 10^5 nodes.
     styles = {(role, bad): _attrs(attrs | (_NONFINITE if bad else {}))
               for role, attrs in _STYLES.items() for bad in (False, True)}  # fmt: skip
     for n in graph.nodes:
-        target = clusters.get(n.scope, dot) if n.scope is not None else dot
+        if n.scope not in home:  # the innermost boxed path at or above the node's
+            inner = n.scope or ""
+            while inner and inner not in clusters:
+                inner = inner.rpartition(".")[0]
+            home[n.scope] = inner or None
+        box = home[n.scope]
+        target = dot if box is None else clusters[box]
         target.body.append(f"\t{n.id} [label={_label(n.lines)} {styles[n.role, n.nonfinite]}]\n")
 
     # Attach the deepest clusters first so each is complete when copied into its parent.
     for path in sorted(clusters, key=lambda p: -p.count(".")):
         parent = path.rpartition(".")[0]
+        while parent and parent not in clusters:
+            parent = parent.rpartition(".")[0]
         (clusters[parent] if parent else dot).subgraph(clusters[path])
 
     for tail, head, label in graph.edges:
@@ -539,8 +614,9 @@ def draw_graph(
     *roots : Tensor
         Tensors whose history is drawn (e.g. a loss).
     params : Mapping[str, Tensor] or Module, optional
-        Names for parameter tensors; anything with ``named_parameters()`` works.
-        Tensors not named here show their ``.name``.
+        Names for parameter tensors; anything with ``named_parameters()`` works, and a
+        Module also gives each module's box its class (``0: Linear``). Tensors not named
+        here show their ``.name``; an ``nn.Parameter`` is drawn as a parameter either way.
     show_shapes, show_dtypes : bool
         Print each tensor's shape and dtype.
     show_grads : bool
@@ -549,8 +625,10 @@ def draw_graph(
     show_values : bool
         Print small tensors in full and summarise large ones (min, max, mean).
     cluster_modules : bool
-        Group ops made inside a name scope (e.g. a Module call) in a labelled box per
-        module path, nested along the dotted path.
+        Group ops made inside a name scope (e.g. a Module call, or an LSTM's time step) in
+        a labelled box per module path, nested along the dotted path. A parameter sits in
+        the box of the module that owns it; a box that would hold a single op and no
+        parameter (an activation module) is left out.
     collapse_modules : bool
         Draw each top-level module as a single node (for large models).
     rankdir : {"TB", "LR", "BT", "RL"}

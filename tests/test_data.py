@@ -118,6 +118,19 @@ def test_digits_matches_the_published_facts():
     assert np.bincount(y).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
 
 
+def test_hamlet_is_the_whole_play_unmodified():
+    text = data.hamlet()
+    assert len(text) == 173_942 and text.isascii() and len(set(text)) == 65
+    blob = resources.files("autograd_lite.data").joinpath("hamlet.txt.gz").read_bytes()
+    upstream = "bbe5635616c6e0e0bcf01b7b8c324be8b42451c51848f11c283bd2f4442b1e0a"
+    assert hashlib.sha256(gzip.decompress(blob)).hexdigest() == upstream
+    lines = text.splitlines()
+    assert lines[0] == "HAMLET, PRINCE OF DENMARK" and len(lines) == 6769
+    assert lines[-1] == "ordnance is shot off.]"  # the last stage direction, no footer
+    assert "To be, or not to be,--that is the question:" in text  # this edition's punctuation
+    assert "Gutenberg" not in text and "\r" not in text
+
+
 def test_tables_are_fresh_copies():
     for load in (data.iris, data.digits):
         X, y = load()
@@ -132,10 +145,12 @@ def test_tables_are_fresh_copies():
     [
         ("iris.csv", "f13ffa8fdd56fd8e6c8d16d4081a3fbd3114bcd0aae4256c43205169cd9d1449"),
         ("digits.csv.gz", "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"),
+        ("hamlet.txt.gz", "208cdc0d722ad8e64376bd6c9843e20964ca56c62aa32b19e058bfcc93888dcd"),
     ],
 )
 def test_package_data_checksums(name, sha256):
-    """The shipped files are the unmodified upstream copies listed in data/README.md."""
+    """The shipped files are the ones listed in data/README.md (the tables unmodified upstream
+    copies, hamlet.txt.gz the gzip'd upstream text)."""
     blob = resources.files("autograd_lite.data").joinpath(name).read_bytes()
     assert hashlib.sha256(blob).hexdigest() == sha256
 

@@ -87,7 +87,7 @@ def parse(source: str) -> tuple[dict[str, tuple[tuple[str, ...], str]], list[tup
         if line.startswith("subgraph "):
             stack.append("")
         elif line.startswith("graph [") and stack:
-            stack[-1] = re.search(r'label="?([^" ]+)', line).group(1)
+            stack[-1] = re.search(r'label="((?:[^"\\]|\\.)*)"', line).group(1)
         elif line == "}" and stack:
             stack.pop()
         elif m := re.fullmatch(r"(\w+) -> (\w+)(?: \[(.*)\])?", line):
@@ -306,11 +306,12 @@ def test_ops_are_clustered_per_module_path_nested_and_parameters_join_their_modu
     model, _, loss = mlp_loss()
     vg = build_graph(loss, params=model)
     nodes, _ = parse(draw_graph(loss, params=model).source)
+    # Boxes nest along the module path, titled as PyTorch prints the model; encoder.1 (a ReLU:
+    # one op, no parameters) gets no box of its own and sits in its parent's.
+    boxes = {"head": ("head: Linear",), "encoder.0": ("encoder: Sequential", "0: Linear"),
+             "encoder.1": ("encoder: Sequential",), None: ()}  # fmt: skip
     for n in vg.nodes:
-        expected = () if n.scope is None else tuple(
-            ".".join(n.scope.split(".")[: i + 1]) for i in range(n.scope.count(".") + 1)
-        )  # fmt: skip
-        assert nodes[n.id][0] == expected, n
+        assert nodes[n.id][0] == boxes[n.scope], n
     scopes = {n.id: n.scope for n in vg.nodes}
     assert {scopes[n.id] for n in vg.nodes if n.kind == "op"} == {
         None, "encoder.0", "encoder.1", "head"
@@ -320,6 +321,123 @@ def test_ops_are_clustered_per_module_path_nested_and_parameters_join_their_modu
     assert scopes[node_with(nodes, "softmax_cross_entropy")] is None
     assert scopes[node_with(nodes, 'label="x\\n')] is None  # data is not part of a module
     assert "subgraph" not in draw_graph(loss, params=model, cluster_modules=False).source
+
+
+def sequential_loss() -> tuple[nn.Sequential, ag.Tensor]:
+    model = nn.Sequential(nn.Linear(3, 4, rng=0), nn.ReLU(), nn.Linear(4, 2, rng=1))
+    x = ag.tensor(np.ones((5, 3), dtype=np.float32), name="x")
+    return model, ag.softmax_cross_entropy(model(x), np.array([0, 1, 0, 1, 1]))
+
+
+def test_cluster_titles_are_the_module_names_with_their_classes():
+    model, loss = sequential_loss()
+    nodes, _ = parse(draw_graph(loss, params=model).source)
+    assert nodes[node_with(nodes, 'label="0.weight\\n')][0] == ("0: Linear",)
+    assert nodes[node_with(nodes, 'label="2.bias\\n')][0] == ("2: Linear",)
+    # Names only when the classes are unknown: params given as a mapping.
+    nodes, _ = parse(draw_graph(loss, params=dict(model.named_parameters())).source)
+    assert nodes[node_with(nodes, 'label="0.weight\\n')][0] == ("0",)
+    collapsed, _ = parse(draw_graph(loss, params=model, collapse_modules=True).source)
+    assert 'label="2: Linear\\n1 ops\\n2 params"' in collapsed["m0"][1]
+
+
+def test_a_single_op_without_parameters_gets_no_box():
+    model, loss = sequential_loss()
+    nodes, _ = parse(draw_graph(loss, params=model).source)
+    assert nodes[node_with(nodes, 'label="relu"')][0] == ()  # nn.ReLU: nothing to frame
+    assert not any("1" == label.split(":")[0] for cl, _ in nodes.values() for label in cl)
+
+    class Net(nn.Module):  # a functional relu inside a module sits in that module's box
+        def __init__(self):
+            super().__init__()
+            self.fc1, self.fc2 = nn.Linear(3, 4, rng=0), nn.Linear(4, 2, rng=1)
+
+        def forward(self, x):
+            return self.fc2(ag.relu(self.fc1(x)))
+
+    outer = nn.Sequential(Net())
+    y = outer(np.ones((2, 3), dtype=np.float32)).sum()
+    nodes, _ = parse(draw_graph(y, params=outer).source)
+    assert nodes[node_with(nodes, 'label="relu"')][0] == ("0: Net",)
+    assert nodes[node_with(nodes, 'label="0.fc1.weight')][0] == ("0: Net", "fc1: Linear")
+    w = ag.tensor([1.0, 2.0], requires_grad=True, name="w")
+    with ag.name_scope("act"):
+        h = ag.tanh(w)
+    nodes, _ = parse(draw_graph(ag.sum(h)).source)
+    assert "subgraph" not in draw_graph(ag.sum(h)).source
+
+
+def test_parameters_sit_in_their_modules_box_however_they_are_used():
+    model, loss = sequential_loss()
+    penalty = loss + 1e-3 * ag.sum(model[0].weight * model[0].weight)  # L2 outside any module
+    nodes, _ = parse(draw_graph(penalty, params=model).source)
+    assert nodes[node_with(nodes, 'label="0.weight\\n')][0] == ("0: Linear",)
+    assert [cl for cl, attrs in nodes.values() if 'label="multiply"' in attrs] == [(), ()]
+    # Without names, a Parameter is still a parameter: styled so, in the box of its uses.
+    nodes, _ = parse(draw_graph(loss).source)
+    params = [v for v in nodes.values() if 'fillcolor="#a5d8ff"' in v[1]]
+    assert len(params) == 4
+    assert sorted(cl for cl, _ in params) == [("0",), ("0",), ("2",), ("2",)]
+    plain = ag.tensor([1.0], requires_grad=True, name="plain")  # a leaf, not a Parameter
+    with ag.name_scope("block"):
+        y = ag.exp(plain) * 2.0
+    nodes, _ = parse(draw_graph(y).source)
+    assert nodes[node_with(nodes, 'label="plain')][0] == ()
+
+
+def test_edge_labels_are_as_readable_as_node_labels():
+    source = draw_graph(expression()).source
+    edge = re.search(r"^\tedge \[(.*)\]$", source, re.M).group(1)
+    node = re.search(r"^\tnode \[(.*)\]$", source, re.M).group(1)
+    assert "fontname=Helvetica" in edge and "fontname=Helvetica" in node
+    assert int(re.search(r"fontsize=(\d+)", edge).group(1)) >= 11  # Graphviz's nodes: 14
+
+
+def test_slicing_indices_are_printed_as_written():
+    x = ag.tensor(np.ones((4, 6)), requires_grad=True)
+    assert "index=[:, 1:3]" in draw_graph(x[:, 1:3]).source
+    assert "index=[..., ::2]" in draw_graph(x[..., ::2]).source
+    assert "index=[1:]" in draw_graph(x[1:]).source
+    assert "index=[None, 2, :-1]" in draw_graph(x[None, 2, :-1]).source
+    assert "index=(1, 2)" in draw_graph(x[1, 2]).source
+
+
+def test_arguments_sit_beside_their_op_and_data_arrays_outside_any_module():
+    w = ag.tensor(np.ones((2, 3)), requires_grad=True, name="w")
+    with ag.name_scope("block"):
+        y = (w * 2.0 + np.zeros((2, 3))) @ np.arange(6.0).reshape(3, 2)
+    nodes, _ = parse(draw_graph(y).source)
+    assert nodes[node_with(nodes, 'label="2"')][0] == ("block",)
+    assert nodes[node_with(nodes, 'label="zeros(2, 3) float64"')][0] == ("block",)
+    assert nodes[node_with(nodes, 'label="array(3, 2) float64"')][0] == ()
+
+
+def test_an_lstm_is_drawn_step_by_step_inside_its_box():
+    lstm = nn.LSTM(2, 3, rng=0)
+    out, _ = lstm(np.ones((3, 1, 2), dtype=np.float32))  # 3 steps, batch 1
+    steps = {"t0", "t1", "t2"}  # a root module opens no scope of its own; its steps do
+    assert {n.scope for n in build_graph(out.sum()).nodes if n.kind == "op"} == steps | {None}
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = lstm
+
+        def forward(self, x):
+            return self.lstm(x)[0]
+
+    model = Model()
+    y = model(np.ones((3, 1, 2), dtype=np.float32)).sum()
+    vg = build_graph(y, params=model)
+    steps = {"lstm.t0", "lstm.t1", "lstm.t2"}
+    assert {n.scope for n in vg.nodes if n.kind == "op"} == steps | {"lstm", None}
+    nodes, _ = parse(draw_graph(y, params=model).source)
+    for t in range(3):
+        ops = [n for n in vg.nodes if n.scope == f"lstm.t{t}" and n.kind == "op"]
+        assert len(ops) > 10  # the whole cell: products, gate slices, sigmoids, tanh
+        assert {nodes[n.id][0] for n in ops} == {("lstm: LSTM", f"t{t}")}
+    # The weights serve every step: they sit in the LSTM's box, outside the steps' boxes.
+    assert nodes[node_with(nodes, 'label="lstm.weight_hh_l0')][0] == ("lstm: LSTM",)
 
 
 def test_name_scopes_without_modules_make_clusters_too():
@@ -338,8 +456,8 @@ def test_collapse_modules_draws_each_top_level_module_as_one_node():
     nodes, edges = parse(draw_graph(loss, params=model, collapse_modules=True).source)
     ops_in = {top: sum(n.kind == "op" and (n.scope or "").split(".")[0] == top for n in full.nodes)
               for top in ("encoder", "head")}  # fmt: skip
-    enc = node_with(nodes, f'label="encoder\\n{ops_in["encoder"]} ops\\n2 params"')
-    head = node_with(nodes, f'label="head\\n{ops_in["head"]} ops\\n2 params"')
+    enc = node_with(nodes, f'label="encoder: Sequential\\n{ops_in["encoder"]} ops\\n2 params"')
+    head = node_with(nodes, f'label="head: Linear\\n{ops_in["head"]} ops\\n2 params"')
     x = node_with(nodes, 'label="x\\n')
     loss_op = node_with(nodes, "softmax_cross_entropy")
     assert set(nodes) == {enc, head, x, loss_op, "t0"}

@@ -6,6 +6,7 @@
 - Toy and classic data sets returning numpy ``(X, y)``, all offline: ``spiral``,
   ``five_clusters``, ``xor``, ``iris``, ``digits`` (shipped with the package) and
   ``mnist(root)`` (IDX files you download yourself; ``read_idx`` reads any IDX file).
+- ``hamlet()``: a small public-domain text (one string) for character-level models.
 
 Examples
 --------
@@ -23,6 +24,7 @@ from .datasets import (
     IRIS_FEATURE_NAMES,
     digits,
     five_clusters,
+    hamlet,
     iris,
     spiral,
     xor,
@@ -61,6 +63,7 @@ __all__ = [
     "default_convert",
     "digits",
     "five_clusters",
+    "hamlet",
     "iris",
     "mnist",
     "random_split",

@@ -1,9 +1,10 @@
 """Small classic data sets as functions returning numpy arrays, all offline.
 
-``iris()`` and ``digits()`` read files shipped inside the package; they come from the
-UCI Machine Learning Repository (CC BY 4.0) by way of scikit-learn (BSD-3-Clause):
-Iris -- R. A. Fisher (1936); Optical Recognition of Handwritten Digits -- E. Alpaydin
-and C. Kaynak (1998). See ``autograd_lite/data/README.md`` for sources and checksums.
+``iris()``, ``digits()`` and ``hamlet()`` read files shipped inside the package. Iris --
+R. A. Fisher (1936) -- and Optical Recognition of Handwritten Digits -- E. Alpaydin and
+C. Kaynak (1998) -- come from the UCI Machine Learning Repository (CC BY 4.0) by way of
+scikit-learn (BSD-3-Clause); Hamlet (public domain) is Project Gutenberg's text as the Open
+Shakespeare package ships it. See ``autograd_lite/data/README.md`` for sources and checksums.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "IRIS_FEATURE_NAMES",
     "digits",
     "five_clusters",
+    "hamlet",
     "iris",
     "spiral",
     "xor",
@@ -189,3 +191,25 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
         with gzip.open(raw) as f:
             table = np.loadtxt(f, delimiter=",", dtype=np.int64)
     return table[:, :64].astype(np.float64), table[:, 64].copy()
+
+
+def hamlet() -> str:
+    """Shakespeare's *Hamlet* as one string: 173,942 characters of plain ASCII, 65 distinct.
+
+    Project Gutenberg's etext without its header and licence (Shakespeare is in the public
+    domain), a small corpus for character-level language models: speaker names on their
+    own lines (``Ham.``), verse, stage directions in brackets.
+
+    Returns
+    -------
+    str
+        The whole play, lines separated by ``"\\n"``.
+
+    Examples
+    --------
+    >>> text = hamlet()
+    >>> len(text), len(set(text)), text.splitlines()[0]
+    (173942, 65, 'HAMLET, PRINCE OF DENMARK')
+    """
+    with resources.files(__package__).joinpath("hamlet.txt.gz").open("rb") as raw:
+        return gzip.decompress(raw.read()).decode("ascii")

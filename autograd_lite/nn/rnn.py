@@ -3,7 +3,9 @@
 Built from ops (``F.linear``, ``ag.tanh``, ``ag.sigmoid``, slicing, ``ag.stack``,
 ``ag.concatenate``), one time step after the other: backpropagation through time is the
 engine's ordinary backward over the unrolled graph (it has no depth limit), gradients of
-gradients work, and ``ag.draw_graph`` shows every step.
+gradients work, and ``ag.draw_graph`` shows every step: each step's ops are made in name
+scope ``t<step>`` (inside ``l<layer>`` or ``l<layer>_reverse`` when there are several layers
+or directions), so the drawing has a box per step.
 
 Constructor arguments, parameter names and shapes, gate order and initialisation are
 PyTorch's, so a PyTorch ``state_dict`` converted to numpy arrays loads into the layer of
@@ -33,13 +35,14 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
 
 from autograd_lite import dtypes
 from autograd_lite._args import check_count
-from autograd_lite.core import Tensor, value
+from autograd_lite.core import Tensor, name_scope, value
 from autograd_lite.creation import as_rng
 from autograd_lite.nn import functional as F
 from autograd_lite.nn import init
@@ -291,9 +294,14 @@ class RNNBase(Module):
                 k = layer * self._directions + direction
                 weights, state = self._weights(k), initial[k]
                 hs: list[Any] = [None] * steps
-                for t in reversed(range(steps)) if direction else range(steps):
-                    state = self._step(xs[t], state, weights)
-                    hs[t] = state[0]
+                # Each step's ops in scope "t<step>" (under "l<layer>[_reverse]" when there are
+                # several layers or directions), so a drawing of the graph shows the steps.
+                suffix = self._all_weights[k][0].removeprefix("weight_ih_")
+                with name_scope(suffix) if layers > 1 else nullcontext():
+                    for t in reversed(range(steps)) if direction else range(steps):
+                        with name_scope(f"t{t}"):
+                            state = self._step(xs[t], state, weights)
+                        hs[t] = state[0]
                 outputs.append(hs)
                 finals.append(state)
             xs = outputs[0] if len(outputs) == 1 else list(map(_join, *outputs))
