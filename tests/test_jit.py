@@ -98,7 +98,7 @@ def test_lenet5_replays_equal_eager_in_train_and_eval_mode(mode):
 
     images = RNG.standard_normal((6, 4, 1, 32, 32)).astype(np.float32)
     labels = RNG.integers(0, 10, (6, 4))
-    l1, l2, models, _ = twins(build, 200, lambda i: (images[i % 6], labels[i % 6]))
+    l1, l2, models, _ = twins(build, 1000, lambda i: (images[i % 6], labels[i % 6]))
     assert_same_training(l1, l2, models)
     for m1, m2 in zip(models[0].modules(), models[1].modules()):  # running statistics too
         for b1, b2 in zip(m1.buffers(), m2.buffers()):
