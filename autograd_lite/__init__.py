@@ -26,29 +26,8 @@ from .core import (
     tensor,
     value,
 )
-from .creation import (
-    allclose,
-    arange,
-    as_tensor,
-    empty,
-    empty_like,
-    eye,
-    from_numpy,
-    full,
-    full_like,
-    isclose,
-    linspace,
-    ones,
-    ones_like,
-    rand,
-    rand_like,
-    randint,
-    randn,
-    randn_like,
-    randperm,
-    zeros,
-    zeros_like,
-)
+from .creation import *  # noqa: F403 - ag.zeros, ag.rand, ag.from_numpy, ...
+from .creation import __all__ as _creation_all
 from .dtypes import *  # noqa: F403 - ag.float32, ag.get_default_dtype, ...
 from .dtypes import __all__ as _dtypes_all
 from .jit import Jit, JitError, jit
@@ -57,15 +36,8 @@ from .ops.declarations import declare, tensor_method
 from .ops.declarations import exported as _exported_ops
 from .ops.facts import cuda, device  # (also declares x.float(), x.to(), x.device, ...)
 from .ops.reductions import return_types
-from .random import (
-    Generator,
-    default_generator,
-    get_rng_state,
-    initial_seed,
-    manual_seed,
-    seed,
-    set_rng_state,
-)
+from .random import *  # noqa: F403 - ag.manual_seed, ag.Generator, ...
+from .random import __all__ as _random_all
 from .serialization import load, save
 
 __version__ = "0.1.0"
@@ -91,34 +63,8 @@ __all__ = [
     "inference_mode",
     "elementwise_grad",
     "value_and_grad",
-    "zeros",
-    "ones",
-    "full",
-    "empty",
-    "eye",
-    "arange",
-    "linspace",
-    "zeros_like",
-    "ones_like",
-    "full_like",
-    "empty_like",
-    "rand",
-    "randn",
-    "randint",
-    "randperm",
-    "rand_like",
-    "randn_like",
-    "from_numpy",
-    "as_tensor",
-    "isclose",
-    "allclose",
-    "Generator",
-    "default_generator",
-    "manual_seed",
-    "seed",
-    "initial_seed",
-    "get_rng_state",
-    "set_rng_state",
+    *_creation_all,
+    *_random_all,
     "autograd",
     "random",
     "utils",

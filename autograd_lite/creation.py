@@ -22,6 +22,7 @@ from . import dtypes
 from .core import Tensor, replayable, tensor, value
 from .random import default_generator
 
+# The factories, exported as ``ag.<name>`` in this order (as_rng and pick_rng serve nn and data).
 __all__ = [
     "zeros",
     "ones",
@@ -30,22 +31,20 @@ __all__ = [
     "eye",
     "arange",
     "linspace",
-    "rand",
-    "randn",
-    "randint",
-    "randperm",
     "zeros_like",
     "ones_like",
     "full_like",
     "empty_like",
+    "rand",
+    "randn",
+    "randint",
+    "randperm",
     "rand_like",
     "randn_like",
     "from_numpy",
     "as_tensor",
     "isclose",
     "allclose",
-    "as_rng",
-    "pick_rng",
 ]
 
 RNGLike = np.random.Generator | int | None  # what every ``rng=``/``seed=``/``generator=`` takes
