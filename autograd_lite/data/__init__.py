@@ -18,56 +18,11 @@ Examples
 ((100, 2), 'int64', 3)
 """
 
-from .datasets import (
-    FIVE_CLUSTER_CENTERS,
-    IRIS_CLASS_NAMES,
-    IRIS_FEATURE_NAMES,
-    digits,
-    five_clusters,
-    hamlet,
-    iris,
-    spiral,
-    xor,
-)
-from .idx import MNIST_URLS, mnist, read_idx
-from .loader import (
-    BatchSampler,
-    DataLoader,
-    Dataset,
-    RandomSampler,
-    Sampler,
-    SequentialSampler,
-    Subset,
-    SubsetRandomSampler,
-    TensorDataset,
-    default_collate,
-    default_convert,
-    random_split,
-)
+from .datasets import *  # noqa: F403 - spiral, iris, digits, ...
+from .datasets import __all__ as _datasets_all
+from .idx import *  # noqa: F403 - mnist, read_idx, MNIST_URLS
+from .idx import __all__ as _idx_all
+from .loader import *  # noqa: F403 - DataLoader, Dataset, the samplers, ...
+from .loader import __all__ as _loader_all
 
-__all__ = [
-    "FIVE_CLUSTER_CENTERS",
-    "IRIS_CLASS_NAMES",
-    "IRIS_FEATURE_NAMES",
-    "MNIST_URLS",
-    "BatchSampler",
-    "DataLoader",
-    "Dataset",
-    "RandomSampler",
-    "Sampler",
-    "SequentialSampler",
-    "Subset",
-    "SubsetRandomSampler",
-    "TensorDataset",
-    "default_collate",
-    "default_convert",
-    "digits",
-    "five_clusters",
-    "hamlet",
-    "iris",
-    "mnist",
-    "random_split",
-    "read_idx",
-    "spiral",
-    "xor",
-]
+__all__ = [*_loader_all, *_datasets_all, *_idx_all]

@@ -18,6 +18,7 @@ from .._args import check_count
 from ..creation import RNGLike, as_rng
 
 __all__ = [
+    "FIVE_CLUSTER_CENTERS",
     "IRIS_CLASS_NAMES",
     "IRIS_FEATURE_NAMES",
     "digits",
