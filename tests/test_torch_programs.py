@@ -256,31 +256,25 @@ def grad_modes_and_backward(torch):
 # --------------------------------------------------------------------------- the tests
 
 
-def test_mlp_training_loop_gives_the_same_losses_and_weights():
-    ours, theirs = both(mlp_training)
-    assert_same(ours, theirs, rtol=1e-5, atol=1e-6)
-
-
-def test_cnn_training_steps_give_the_same_losses_weights_and_gradients():
-    ours, theirs = both(cnn_training)
-    assert_same(ours, theirs, rtol=1e-5, atol=1e-6)
-
-
-def test_seeded_data_loading_behaves_the_same():
-    ours, theirs = both(seeded_data_loading)
-    assert_same(ours, theirs, rtol=0, atol=0)
-
-
-def test_custom_functions_give_the_same_values_and_derivatives():
-    ours, theirs = both(custom_function)
-    assert_same(ours, theirs, rtol=1e-12, atol=1e-14)
-
-
-def test_jacobian_hessian_and_their_products_are_the_same():
-    ours, theirs = both(functional)
-    assert_same(ours, theirs, rtol=1e-12, atol=1e-14)
-
-
-def test_backward_of_several_outputs_grad_modes_and_factories_are_the_same():
-    ours, theirs = both(grad_modes_and_backward)
-    assert_same(ours, theirs, rtol=1e-12, atol=1e-14)
+# Float32 training loops agree to float32 rounding, float64 calculus to float64's, data exactly.
+@pytest.mark.parametrize(
+    ("program", "rtol", "atol"),
+    [
+        pytest.param(mlp_training, 1e-5, 1e-6, id="mlp training loop: losses and weights"),
+        pytest.param(
+            cnn_training, 1e-5, 1e-6, id="cnn training steps: losses, weights and gradients"
+        ),
+        pytest.param(seeded_data_loading, 0, 0, id="seeded data loading"),
+        pytest.param(custom_function, 1e-12, 1e-14, id="custom functions: values, derivatives"),
+        pytest.param(functional, 1e-12, 1e-14, id="jacobian, hessian and their products"),
+        pytest.param(
+            grad_modes_and_backward,
+            1e-12,
+            1e-14,
+            id="backward of several outputs, grad modes and factories",
+        ),
+    ],
+)
+def test_the_program_gives_the_same_numbers_in_both_libraries(program, rtol, atol):
+    ours, theirs = both(program)
+    assert_same(ours, theirs, rtol=rtol, atol=atol)
