@@ -7,7 +7,7 @@ from a tensor's values is an op application that the engine, the graph drawings 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -27,151 +27,66 @@ class _Predicate(Op):
         return self.ufunc(x)
 
 
-class Less(_Binary):
-    __slots__ = ()
-    ufunc = np.less
+_OpT = TypeVar("_OpT", bound=Op)
 
 
-class LessEqual(_Binary):
-    __slots__ = ()
-    name = "less_equal"
-    ufunc = np.less_equal
+def _op(base: type[_OpT], ufunc: Any) -> type[_OpT]:
+    """The op class of ``base`` on numpy's ``ufunc``, under numpy's name: ``LessEqual``, whose
+    ``name`` is ``"less_equal"``."""
+    name = ufunc.__name__
+    class_name = "".join(word.title() for word in name.split("_"))
+    return type(class_name, (base,), {"__slots__": (), "name": name, "ufunc": ufunc})
 
 
-class Greater(_Binary):
-    __slots__ = ()
-    ufunc = np.greater
+Less = _op(_Binary, np.less)
+LessEqual = _op(_Binary, np.less_equal)
+Greater = _op(_Binary, np.greater)
+GreaterEqual = _op(_Binary, np.greater_equal)
+Equal = _op(_Binary, np.equal)
+NotEqual = _op(_Binary, np.not_equal)
+LogicalAnd = _op(_Binary, np.logical_and)
+LogicalOr = _op(_Binary, np.logical_or)
+LogicalXor = _op(_Binary, np.logical_xor)
+LogicalNot = _op(_Predicate, np.logical_not)
+Isnan = _op(_Predicate, np.isnan)
+Isfinite = _op(_Predicate, np.isfinite)
+Isinf = _op(_Predicate, np.isinf)
 
 
-class GreaterEqual(_Binary):
-    __slots__ = ()
-    name = "greater_equal"
-    ufunc = np.greater_equal
+def _named(fn: Any, op: type[Op], doc: str) -> Any:
+    fn.__name__ = fn.__qualname__ = op.name
+    fn.__doc__ = doc
+    return fn
 
 
-class Equal(_Binary):
-    __slots__ = ()
-    ufunc = np.equal
+def _binary(op: type[_Binary], doc: str) -> Any:
+    """Declare ``op``'s function of two inputs, under the ufunc's name (no gradient)."""
+
+    def apply(a: ArrayLike, b: ArrayLike) -> Any:
+        return apply_nondifferentiable(op(), a, b)
+
+    return declare(numpy=op.ufunc)(_named(apply, op, doc))
 
 
-class NotEqual(_Binary):
-    __slots__ = ()
-    name = "not_equal"
-    ufunc = np.not_equal
+def _unary(op: type[_Predicate], doc: str, method: bool = False) -> Any:
+    """Declare ``op``'s function of one input (and the Tensor method, if ``method``)."""
+
+    def apply(x: ArrayLike) -> Any:
+        return apply_nondifferentiable(op(), x)
+
+    return declare(method=method, numpy=op.ufunc)(_named(apply, op, doc))
 
 
-class LogicalAnd(_Binary):
-    __slots__ = ()
-    name = "logical_and"
-    ufunc = np.logical_and
-
-
-class LogicalOr(_Binary):
-    __slots__ = ()
-    name = "logical_or"
-    ufunc = np.logical_or
-
-
-class LogicalXor(_Binary):
-    __slots__ = ()
-    name = "logical_xor"
-    ufunc = np.logical_xor
-
-
-class LogicalNot(_Predicate):
-    __slots__ = ()
-    name = "logical_not"
-    ufunc = np.logical_not
-
-
-class Isnan(_Predicate):
-    __slots__ = ()
-    ufunc = np.isnan
-
-
-class Isfinite(_Predicate):
-    __slots__ = ()
-    ufunc = np.isfinite
-
-
-class Isinf(_Predicate):
-    __slots__ = ()
-    ufunc = np.isinf
-
-
-@declare(numpy=np.less)
-def less(a: ArrayLike, b: ArrayLike) -> Any:
-    """``a < b`` elementwise (boolean, no gradient)."""
-    return apply_nondifferentiable(Less(), a, b)
-
-
-@declare(numpy=np.less_equal)
-def less_equal(a: ArrayLike, b: ArrayLike) -> Any:
-    """``a <= b`` elementwise (boolean, no gradient)."""
-    return apply_nondifferentiable(LessEqual(), a, b)
-
-
-@declare(numpy=np.greater)
-def greater(a: ArrayLike, b: ArrayLike) -> Any:
-    """``a > b`` elementwise (boolean, no gradient)."""
-    return apply_nondifferentiable(Greater(), a, b)
-
-
-@declare(numpy=np.greater_equal)
-def greater_equal(a: ArrayLike, b: ArrayLike) -> Any:
-    """``a >= b`` elementwise (boolean, no gradient)."""
-    return apply_nondifferentiable(GreaterEqual(), a, b)
-
-
-@declare(numpy=np.equal)
-def equal(a: ArrayLike, b: ArrayLike) -> Any:
-    """``a == b`` elementwise (boolean, no gradient)."""
-    return apply_nondifferentiable(Equal(), a, b)
-
-
-@declare(numpy=np.not_equal)
-def not_equal(a: ArrayLike, b: ArrayLike) -> Any:
-    """``a != b`` elementwise (boolean, no gradient)."""
-    return apply_nondifferentiable(NotEqual(), a, b)
-
-
-@declare(numpy=np.logical_and)
-def logical_and(a: ArrayLike, b: ArrayLike) -> Any:
-    """Elementwise ``a and b`` (``&`` on boolean tensors)."""
-    return apply_nondifferentiable(LogicalAnd(), a, b)
-
-
-@declare(numpy=np.logical_or)
-def logical_or(a: ArrayLike, b: ArrayLike) -> Any:
-    """Elementwise ``a or b`` (``|`` on boolean tensors)."""
-    return apply_nondifferentiable(LogicalOr(), a, b)
-
-
-@declare(numpy=np.logical_xor)
-def logical_xor(a: ArrayLike, b: ArrayLike) -> Any:
-    """Elementwise ``a xor b`` (``^`` on boolean tensors)."""
-    return apply_nondifferentiable(LogicalXor(), a, b)
-
-
-@declare(numpy=np.logical_not)
-def logical_not(x: ArrayLike) -> Any:
-    """Elementwise ``not x`` (``~`` on boolean tensors)."""
-    return apply_nondifferentiable(LogicalNot(), x)
-
-
-@declare(method=True, numpy=np.isnan)
-def isnan(x: ArrayLike) -> Any:
-    """True where ``x`` is NaN."""
-    return apply_nondifferentiable(Isnan(), x)
-
-
-@declare(method=True, numpy=np.isfinite)
-def isfinite(x: ArrayLike) -> Any:
-    """True where ``x`` is neither NaN nor infinite."""
-    return apply_nondifferentiable(Isfinite(), x)
-
-
-@declare(method=True, numpy=np.isinf)
-def isinf(x: ArrayLike) -> Any:
-    """True where ``x`` is +inf or -inf."""
-    return apply_nondifferentiable(Isinf(), x)
+less = _binary(Less, "``a < b`` elementwise (boolean, no gradient).")
+less_equal = _binary(LessEqual, "``a <= b`` elementwise (boolean, no gradient).")
+greater = _binary(Greater, "``a > b`` elementwise (boolean, no gradient).")
+greater_equal = _binary(GreaterEqual, "``a >= b`` elementwise (boolean, no gradient).")
+equal = _binary(Equal, "``a == b`` elementwise (boolean, no gradient).")
+not_equal = _binary(NotEqual, "``a != b`` elementwise (boolean, no gradient).")
+logical_and = _binary(LogicalAnd, "Elementwise ``a and b`` (``&`` on boolean tensors).")
+logical_or = _binary(LogicalOr, "Elementwise ``a or b`` (``|`` on boolean tensors).")
+logical_xor = _binary(LogicalXor, "Elementwise ``a xor b`` (``^`` on boolean tensors).")
+logical_not = _unary(LogicalNot, "Elementwise ``not x`` (``~`` on boolean tensors).")
+isnan = _unary(Isnan, "True where ``x`` is NaN.", method=True)
+isfinite = _unary(Isfinite, "True where ``x`` is neither NaN nor infinite.", method=True)
+isinf = _unary(Isinf, "True where ``x`` is +inf or -inf.", method=True)
