@@ -58,12 +58,14 @@ def _untuple(res: Any, is_tuple: bool) -> Any:
     return res if is_tuple else res[0]
 
 
-def _fresh(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ...]:
-    """New tensor objects that require grad, so that tensors ``func`` captures by closure are
-    not confused with its arguments; linked to the originals only under ``create_graph``."""
-    return tuple(
+def _fresh(inputs: Tensors, create_graph: bool, fn: str) -> tuple[bool, tuple[Tensor, ...]]:
+    """Whether ``inputs`` was a tuple, and new tensor objects for its items that require grad,
+    so that tensors ``func`` captures by closure are not confused with its arguments; linked
+    to the originals only under ``create_graph``."""
+    in_tuple, items = _as_tuple(inputs, "inputs", fn)
+    return in_tuple, tuple(
         reshape(x, x.shape) if create_graph and x.requires_grad else Tensor(x.data, True)
-        for x in inputs
+        for x in items
     )
 
 
@@ -209,8 +211,7 @@ def vjp(
     tensor([2., 6.], dtype=float32)
     """
     with enable_grad():
-        in_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
-        inputs = _fresh(inputs, create_graph)
+        in_tuple, inputs = _fresh(inputs, create_graph, "vjp")
         out_tuple, outputs = _call(func, inputs, "vjp", strict)
         vs = _vector(v, outputs, out_tuple, "output of the user-provided function", "vjp")
         res = _vjp(outputs, inputs, vs, create_graph)
@@ -239,8 +240,7 @@ def jvp(
     tensor(2., dtype=float32)
     """
     with enable_grad():
-        in_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
-        inputs = _fresh(inputs, create_graph)
+        in_tuple, inputs = _fresh(inputs, create_graph, "jvp")
         vs = _vector(v, inputs, in_tuple, "input to the user-provided function", "jvp")
         out_tuple, outputs = _call(func, inputs, "jvp", strict)
         us, jtu = _linearized(outputs, inputs)
@@ -290,8 +290,7 @@ def jacobian(
             f"jacobian: strategy must be 'reverse-mode' or 'forward-mode', got {strategy!r}"
         )
     with enable_grad():
-        in_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
-        inputs = _fresh(inputs, create_graph)
+        in_tuple, inputs = _fresh(inputs, create_graph, "jacobian")
         out_tuple, outputs = _call(func, inputs, "jacobian", strict)
         if strategy == "reverse-mode":
             jac = _jacobian_rows(outputs, inputs, create_graph, strict)
@@ -411,8 +410,7 @@ def _hessian_product(
     func: Callable[..., Any], inputs: Tensors, v: Any, create_graph: bool, strict: bool, fn: str
 ) -> tuple[Any, Any]:
     with enable_grad():
-        in_tuple, inputs = _as_tuple(inputs, "inputs", fn)
-        inputs = _fresh(inputs, create_graph)
+        in_tuple, inputs = _fresh(inputs, create_graph, fn)
         vs = _vector(v, inputs, in_tuple, "input to the user-provided function", fn)
         out = _scalar_output(func, fn)(*inputs)
         _check_outputs((out,), fn, strict)
