@@ -46,7 +46,7 @@ from ..core.modes import state
 from .program import Program
 from .trace import JitError, Tracer
 
-__all__ = ["jit", "Jit", "JitError", "CacheInfo"]
+__all__ = ["jit", "Jit", "JitError", "CacheInfo", "Program"]
 
 
 class CacheInfo(NamedTuple):
@@ -195,6 +195,15 @@ class Jit:
     def explain(self) -> None:
         """Print :attr:`program`."""
         print(self.program)
+
+    def programs(self) -> list[Program]:
+        """The programs of the signatures kept, the one called last at the end (``ag.draw_graph``
+        draws that one when given the function; pass another from this list to draw it)."""
+        kept = [e.program for entries in self._cache.values() for e in entries]
+        if self._last is not None and self._last.program in kept:
+            kept.remove(self._last.program)
+            kept.append(self._last.program)
+        return kept
 
 
 def jit(fn: Callable[..., Any] | None = None, *, check: bool = True, maxsize: int = 8) -> Any:
