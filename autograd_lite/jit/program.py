@@ -55,7 +55,7 @@ class Line(NamedTuple):
     kind: str
     reads: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
-    made: tuple[tuple[int, ...], str] | None = None
+    made: tuple[tuple[int, ...], np.dtype] | None = None
 
     def __str__(self) -> str:
         return self.text if self.made is None else f"{self.text}  # {self.made[0]} {self.made[1]}"
@@ -189,9 +189,10 @@ class Program:
         shown = ", ".join(self._show(r) for r in ins)
         params = ", ".join(f"{k}={v!r}" for k, v in op.describe().items() if _short(v))
         made = np.asarray(self._slot_object(out).data)
-        reads = self._names(ins) + (self._names(rebuild[1:]) if rebuild is not None else ())
+        built = [r for r in _refs(rebuild[1:] if rebuild else ()) if r[0] != "const"]
+        reads = self._names(ins) + self._names(built)  # (a target the op was built with)
         self.lines.append(Line(f"v{out[1]} = {op.name}({shown}{', ' if params else ''}{params})",
-                               "op", reads, (f"v{out[1]}",), (made.shape, str(made.dtype))))  # fmt: skip
+                               "op", reads, (f"v{out[1]}",), (made.shape, made.dtype)))  # fmt: skip
 
     def _unit(self, fn: Any, args: Any, kwargs: Any, result: Any) -> None:
         name = self._bind("u", fn)
