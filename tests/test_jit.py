@@ -302,3 +302,13 @@ def test_the_program_lists_the_numpy_calls_of_the_step():
     assert "v0 = matmul(a0, p0)  # (4, 3) float64" in text
     assert "tanh.backward" in text and "matmul.backward" in text
     assert text.splitlines()[2].lstrip().startswith("1")
+
+
+def test_a_tensor_detached_inside_the_step_follows_the_new_values():
+    @ag.jit(check=False)  # (the checked replay would catch a stale value; show it is not one)
+    def f(x):
+        h = ag.abs(x)
+        return h.detach() * x
+
+    for v in (0.5, -2.0, 3.0):
+        assert np.array_equal(f(ag.tensor(np.array([v]))).data, [abs(v) * v])

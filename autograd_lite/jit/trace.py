@@ -75,6 +75,10 @@ class Tracer:
         r = self.known.get(id(obj))
         if r is not None:
             return r
+        if isinstance(obj, Tensor) and not obj._requires_grad:
+            r = self.known.get(id(obj.data))  # a new tensor on a known array: detach()
+            if r is not None:
+                return r
         if isinstance(obj, Tensor):  # made outside the function: read anew on every replay
             r = ("cap", len(self.captured))
             self.captured.append(obj)
