@@ -711,9 +711,9 @@ def draw_graph(
     *roots : Tensor, or one jitted function or Program
         Tensors whose history is drawn (e.g. a loss); or a jitted step.
     params : Mapping[str, Tensor] or Module, optional
-        Names for parameter tensors (in a program too); anything with ``named_parameters()`` works, and a
-        Module also gives each module's box its class (``0: Linear``). Tensors not named
-        here show their ``.name``; an ``nn.Parameter`` is drawn as a parameter either way.
+        Names for parameter tensors (in a program too); anything with ``named_parameters()``
+        works, and a Module also gives each module's box its class (``0: Linear``). Tensors not
+        named here show their ``.name``; an ``nn.Parameter`` is drawn as a parameter either way.
     show_shapes, show_dtypes : bool
         Print each tensor's shape and dtype.
     show_grads : bool
@@ -759,8 +759,12 @@ def draw_graph(
     """
     program = _program_of(roots)
     if program is not None:
-        unused = {"show_grads": show_grads, "show_values": show_values,
-                  "collapse_modules": collapse_modules, "max_nodes": max_nodes is not None}  # fmt: skip
+        unused = {
+            "show_grads": show_grads,
+            "show_values": show_values,
+            "collapse_modules": collapse_modules,
+            "max_nodes": max_nodes is not None,
+        }
         if any(unused.values()):
             raise ValueError(
                 f"draw_graph: {', '.join(k for k, v in unused.items() if v)} draw(s) a tensor's "

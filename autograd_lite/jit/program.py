@@ -1,10 +1,11 @@
 """A traced function as a flat program: the numpy calls of one step, compiled to Python.
 
 Each recorded step becomes a few lines of straight-line code (and a line of the readable
-listing, also kept as data in ``Program.lines``): an op's forward on arrays; for a backward pass, each op's backward in the order the
-engine's walk ran them, the un-broadcasting sums and the gradient sums it made; the recorded
-units (optimiser steps, deliveries into ``.grad``, random draws) called again. Replaying is
-calling the compiled function: no Tensor or Op is made per op.
+listing, also kept as data in ``Program.lines``): an op's forward on arrays; for a backward
+pass, each op's backward in the order the engine's walk ran them, the un-broadcasting sums
+and the gradient sums it made; the recorded units (optimiser steps, deliveries into ``.grad``,
+random draws) called again. Replaying is calling the compiled function: no Tensor or Op is
+made per op.
 """
 
 from __future__ import annotations
