@@ -30,7 +30,7 @@ import shutil
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias, cast
 
 import graphviz
 import numpy as np
@@ -775,7 +775,7 @@ def draw_graph(
         )
         return to_dot(graph, rankdir=rankdir, cluster_modules=cluster_modules)
     graph = build_graph(
-        *roots,
+        *cast(tuple[Tensor, ...], roots),  # (build_graph refuses what is not a Tensor)
         params=params,
         show_shapes=show_shapes,
         show_dtypes=show_dtypes,

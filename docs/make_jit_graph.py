@@ -1,6 +1,7 @@
 """Draw the program ``ag.jit`` records for a small training step: the picture in the README.
 
-Run from the repository root (needs Graphviz's ``dot``)::
+The step of ``examples/jit_spiral.py`` with 16 hidden units, on 30 points. Run from the
+repository root (needs Graphviz's ``dot``)::
 
     python docs/make_jit_graph.py            # writes docs/jit_program.svg
     python docs/make_jit_graph.py out.svg    # or another path
@@ -14,29 +15,19 @@ from pathlib import Path
 import numpy as np
 
 import autograd_lite as ag
-from autograd_lite import nn, optim
-from autograd_lite.nn import functional as F
 from autograd_lite.viz import draw_graph
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+from jit_spiral import training  # noqa: E402
 
 
 def main(argv: list[str]) -> None:
     path = Path(argv[0]) if argv else Path(__file__).with_name("jit_program.svg")
-    ag.manual_seed(0)
-    model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 3))
-    opt = optim.SGD(model.parameters(), lr=1.0)
-
-    @ag.jit
-    def step(x, y):
-        opt.zero_grad()
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
-
+    model, step = training(seed=0, hidden=16)
+    jitted = ag.jit(step)
     x, y = ag.data.spiral(10, 3, seed=0)
-    step(x.astype(np.float32), y)  # traced (the program is recorded on the first call)
-    graph = draw_graph(step, params=model)
-    path.write_text(graph.to_svg(), encoding="utf-8")
+    jitted(x.astype(np.float32), y)  # traced: the program is recorded on the first call
+    path.write_text(draw_graph(jitted, params=model).to_svg(), encoding="utf-8")
     print(f"wrote {path}")
 
 

@@ -24,10 +24,10 @@ from autograd_lite.demo import prepare_output_folder
 from autograd_lite.nn import functional as F
 
 
-def training(seed: int) -> tuple[nn.Module, Callable[..., ag.Tensor]]:
-    """The model and its training step, built from ``seed``."""
+def training(seed: int, hidden: int = 100) -> tuple[nn.Module, Callable[..., ag.Tensor]]:
+    """The model and its training step (not jitted), built from ``seed``."""
     ag.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(2, 100), nn.ReLU(), nn.Linear(100, 3))
+    model = nn.Sequential(nn.Linear(2, hidden), nn.ReLU(), nn.Linear(hidden, 3))
     opt = optim.SGD(model.parameters(), lr=1.0)
 
     def step(x, y):

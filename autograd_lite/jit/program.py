@@ -326,20 +326,19 @@ def _short(v: Any) -> bool:
 
 def _refs(tmpl: Any) -> list[Ref]:
     """Every reference in a template, in order."""
-    if isinstance(tmpl, tuple) and len(tmpl) == 2 and isinstance(tmpl[0], str):
-        return [tmpl]
-    if isinstance(tmpl, (tuple, list)):
-        return [r for x in tmpl for r in _refs(x)]
-    if isinstance(tmpl, dict):
-        return [r for x in tmpl.values() for r in _refs(x)]
-    return []
+    return [ref for _, ref in _paths(tmpl)]
 
 
-def _leaves(tmpl: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Ref]]:
+def _leaves(tmpl: Any) -> list[tuple[tuple[Any, ...], Ref]]:
+    """The slots in a template, with the path (indices, keys) to each."""
+    return [(path, ref) for path, ref in _paths(tmpl) if ref[0] == "slot"]
+
+
+def _paths(tmpl: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Ref]]:
     if isinstance(tmpl, tuple) and len(tmpl) == 2 and isinstance(tmpl[0], str):
-        return [(path, tmpl)] if tmpl[0] == "slot" else []
+        return [(path, tmpl)]
     if isinstance(tmpl, (tuple, list)):
-        return [leaf for i, x in enumerate(tmpl) for leaf in _leaves(x, (*path, i))]
+        return [leaf for i, x in enumerate(tmpl) for leaf in _paths(x, (*path, i))]
     if isinstance(tmpl, dict):
-        return [leaf for k, x in tmpl.items() for leaf in _leaves(x, (*path, k))]
+        return [leaf for k, x in tmpl.items() for leaf in _paths(x, (*path, k))]
     return []
