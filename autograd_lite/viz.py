@@ -30,7 +30,7 @@ import shutil
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias, cast
 
 import graphviz
 import numpy as np
@@ -38,6 +38,7 @@ from graphviz.quoting import quote
 
 from autograd_lite._args import check_count
 from autograd_lite.core import Tensor, nonfinite
+from autograd_lite.jit import Jit, Program
 from autograd_lite.nn.parameter import Parameter
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "VizGraph",
     "VizNode",
     "build_graph",
+    "build_program_graph",
     "draw_graph",
     "to_dot",
 ]
@@ -137,12 +139,14 @@ class VizNode:
 
 @dataclass(frozen=True)
 class VizGraph:
-    """Plain nodes and edges ``(tail id, head id, label)`` in traversal order, and the class
-    name of the module at each module path (``{"encoder.0": "Linear"}``) when known."""
+    """Plain nodes and edges ``(tail id, head id, label)`` in traversal order, the class
+    name of the module at each module path (``{"encoder.0": "Linear"}``) when known, and
+    ``order``: edges ``(tail id, head id)`` that say only "runs after" (drawn dashed)."""
 
     nodes: list[VizNode]
     edges: list[tuple[str, str, str]]
     modules: dict[str, str] = field(default_factory=dict)
+    order: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _Const:
@@ -198,9 +202,11 @@ def _dtype_name(dtype: np.dtype) -> str:
     return str(dtype)  # str() of a dtype is slow enough to matter on 10^5 nodes
 
 
-def _shape_dtype(a: np.ndarray, show_shapes: bool, show_dtypes: bool) -> list[str]:
-    parts = [str(a.shape)] if show_shapes else []
-    parts += [_dtype_name(a.dtype)] if show_dtypes else []
+def _shape_dtype(
+    shape: tuple[int, ...], dtype: np.dtype, show_shapes: bool, show_dtypes: bool
+) -> list[str]:
+    parts = [str(shape)] if show_shapes else []
+    parts += [_dtype_name(dtype)] if show_dtypes else []
     return [" ".join(parts)] if parts else []
 
 
@@ -409,7 +415,7 @@ def _tensor_lines(t: Tensor, param_name: str | None, show: _Show) -> tuple[tuple
     """Label lines of a tensor node and whether its data or gradient holds NaN/Inf."""
     name = param_name if param_name is not None else t.name
     lines = [name] if name else []
-    lines += _shape_dtype(t.data, show.shapes, show.dtypes)
+    lines += _shape_dtype(t.data.shape, t.data.dtype, show.shapes, show.dtypes)
     if show.values:
         lines += _values(t.data)
     grad = t.grad.data if t.grad is not None else None
@@ -423,6 +429,84 @@ def _tensor_lines(t: Tensor, param_name: str | None, show: _Show) -> tuple[tuple
             lines.append(f"{kind} in {what}")
             bad = True
     return tuple(lines), bad
+
+
+def build_program_graph(
+    program: Program, *, params: Params = None, show_shapes: bool = True, show_dtypes: bool = True
+) -> VizGraph:
+    """Plain nodes and edges of a program that ``ag.jit`` recorded (no styling).
+
+    One node per numbered call of the listing (``str(program)``), labelled with its number, the
+    call and the shape and dtype it made; a backward's gradient sums join its node. The
+    arguments (``a0``) and captured tensors (``p0``) are the inputs. An edge carries a value from
+    the call that made it last to a call that reads it; forward calls sit in the scope
+    "forward", each backward pass in "backward" ("backward 2", ...); the calls with side effects
+    (optimiser steps, ``zero_grad``, deliveries into ``.grad``, random draws, ``.grad`` reads and
+    writes) sit outside and are chained in the order they run (``VizGraph.order``).
+
+    Examples
+    --------
+    >>> import numpy as np, autograd_lite as ag
+    >>> w = ag.tensor(np.ones(2), requires_grad=True)
+    >>> step = ag.jit(lambda x: ag.grad(ag.sum(w * x), [w])[0])
+    >>> _ = step(np.ones(2))
+    >>> vg = build_program_graph(step.programs()[-1])
+    >>> for n in vg.nodes[2:5]:
+    ...     print(n.id, n.scope, n.lines)
+    n1 forward ('1  v0 = multiply(p0, a0)', '(2,) float64')
+    n2 forward ('2  v1 = sum(v0, axis=None, keepdims=False)', '() float64')
+    n4 backward ('4  g_v1 = ones',)
+    >>> vg.edges[:3]
+    [('p0', 'n1', ''), ('a0', 'n1', ''), ('n1', 'n2', 'v0')]
+    """
+    names, _ = _param_names(params)
+    nodes: list[VizNode] = []
+    for name, x in program.inputs():
+        role, title, a = "input", name, x
+        if isinstance(x, Tensor):
+            given = names.get(id(x)) or x.name
+            title = f"{name}: {given}" if given else name
+            role = _tensor_role(x, id(x) in names or isinstance(x, Parameter), False)
+            a = x.data
+        shown = _shape_dtype(a.shape, a.dtype, show_shapes, show_dtypes)
+        nodes.append(VizNode(name, "tensor", role, (title, *shown)))
+    made_by = {n.id: n.id for n in nodes}  # value name -> the node that made it last
+    labels: dict[tuple[str, str], list[str]] = {}  # (tail, head) -> the values it carries
+    order: list[tuple[str, str]] = []
+    effect: str | None = None  # the last call with side effects
+    scope, passes = "forward", 0
+    for number, line in enumerate(program.lines, 1):
+        if line.kind == "pass":
+            passes += 1
+            scope = "backward" if passes == 1 else f"backward {passes}"
+            continue
+        text = f"{number}  {line.text.strip()}"
+        if line.kind == "sum":  # joins the backward call above it
+            node = nodes[-1]
+            nodes[-1] = VizNode(node.id, node.kind, node.role, (*node.lines, text), node.scope)
+        else:
+            role = {"op": "op", "backward": "backward", "return": "output"}.get(line.kind, "unit")
+            lines = [text]
+            if line.made is not None:
+                lines += _shape_dtype(*line.made, show_shapes, show_dtypes)
+            lines += [f"{k}: {type(program.objects[k]).__name__}"
+                      for k in dict.fromkeys(line.reads) if k in program.objects]  # fmt: skip
+            home = scope if role == "backward" else "forward" if role == "op" else None
+            nodes.append(VizNode(f"n{number}", "op", role, tuple(lines), home))
+            if role == "unit":
+                if effect is not None:
+                    order.append((effect, nodes[-1].id))
+                effect = nodes[-1].id
+        head = nodes[-1].id
+        for value in line.reads:
+            tail = made_by.get(value)
+            if tail is not None and tail != head:
+                carried = labels.setdefault((tail, head), [])
+                if value != tail and value not in carried:
+                    carried.append(value)
+        made_by.update(dict.fromkeys(line.writes, head))
+    edges = [(tail, head, ", ".join(values)) for (tail, head), values in labels.items()]
+    return VizGraph(nodes, edges, order=order)
 
 
 def _collapse(graph: VizGraph) -> VizGraph:
@@ -476,6 +560,9 @@ _STYLES: dict[str, dict[str, str]] = {
     "input": {**_TENSOR, "style": "filled", "fillcolor": "#f1f3f5"},
     "intermediate": {**_TENSOR, "style": "rounded"},
     "op": {"shape": "ellipse", "style": "filled", "fillcolor": "#e5dbff"},
+    # a jitted program's backward calls, and its calls with side effects
+    "backward": {"shape": "ellipse", "style": "filled", "fillcolor": "#ffc9c9"},
+    "unit": {"shape": "box", "style": "filled,rounded", "fillcolor": "#fff3bf"},
     "const": {"shape": "plaintext", "fontsize": "12"},
     "module": {"shape": "box3d", "style": "filled", "fillcolor": "#fff3bf"},
     "more": {"shape": "note", "style": "dashed"},
@@ -484,6 +571,7 @@ _NONFINITE = {"style": "filled,bold", "fillcolor": "#ff8787", "color": "#c92a2a"
 # Explicit font colour and place, so clusters do not inherit the NaN legend's.
 _CLUSTER = {"style": "dashed", "color": "#868e96", "fontcolor": "#495057", "labelloc": "t"}
 _LEGEND = "red: a tensor or its gradient holds NaN or Inf"
+_ORDER = {"style": "dashed", "color": "#adb5bd", "arrowhead": "empty"}  # "runs after"
 
 
 def _label(lines: tuple[str, ...]) -> str:
@@ -586,11 +674,13 @@ def to_dot(graph: VizGraph, *, rankdir: str = "TB", cluster_modules: bool = True
     for tail, head, label in graph.edges:
         attrs = " [style=dashed]" if tail == "more" else f" [label={label}]" if label else ""
         dot.body.append(f"\t{tail} -> {head}{attrs}\n")
+    for tail, head in graph.order:
+        dot.body.append(f"\t{tail} -> {head} [{_attrs(_ORDER)}]\n")
     return dot
 
 
 def draw_graph(
-    *roots: Tensor,
+    *roots: Tensor | Jit | Program,
     params: Params = None,
     show_shapes: bool = True,
     show_dtypes: bool = True,
@@ -601,7 +691,7 @@ def draw_graph(
     rankdir: str = "TB",
     max_nodes: int | None = None,
 ) -> GraphDrawing:
-    """Draw the computation graph that produced ``roots``.
+    """Draw the computation graph that produced ``roots``, or the program ``ag.jit`` recorded.
 
     Tensor nodes are boxes (outputs orange, parameters blue, leaves that require
     grad green, other leaves grey, intermediates white); op nodes are ellipses
@@ -609,14 +699,21 @@ def draw_graph(
     from inputs to outputs; a number on an edge is the argument position.
     Tensors whose data or gradient holds NaN or Inf are filled red.
 
+    Given a function made by ``ag.jit`` (after its first call), or one of its
+    ``programs()``, it draws the recorded program (see :func:`build_program_graph`): one node
+    per numbered call of ``step.program``; forward calls in a "forward" box, each backward pass
+    in a "backward" box (red), optimiser steps and the other calls with side effects outside
+    (yellow), chained by dashed "runs after" edges; edges carry the values named in the listing.
+    The function gives the program of the signature it was called with last.
+
     Parameters
     ----------
-    *roots : Tensor
-        Tensors whose history is drawn (e.g. a loss).
+    *roots : Tensor, or one jitted function or Program
+        Tensors whose history is drawn (e.g. a loss); or a jitted step.
     params : Mapping[str, Tensor] or Module, optional
-        Names for parameter tensors; anything with ``named_parameters()`` works, and a
-        Module also gives each module's box its class (``0: Linear``). Tensors not named
-        here show their ``.name``; an ``nn.Parameter`` is drawn as a parameter either way.
+        Names for parameter tensors (in a program too); anything with ``named_parameters()``
+        works, and a Module also gives each module's box its class (``0: Linear``). Tensors not
+        named here show their ``.name``; an ``nn.Parameter`` is drawn as a parameter either way.
     show_shapes, show_dtypes : bool
         Print each tensor's shape and dtype.
     show_grads : bool
@@ -655,9 +752,30 @@ def draw_graph(
     True
     >>> dot.render("loss_graph", format="svg")  # needs Graphviz's dot  # doctest: +SKIP
     'loss_graph.svg'
+    >>> step = ag.jit(lambda x: ag.tanh(w @ x).sum())
+    >>> _ = step(x)
+    >>> "1  v0 = matmul(p0, a0)" in draw_graph(step).source
+    True
     """
+    program = _program_of(roots)
+    if program is not None:
+        unused = {
+            "show_grads": show_grads,
+            "show_values": show_values,
+            "collapse_modules": collapse_modules,
+            "max_nodes": max_nodes is not None,
+        }
+        if any(unused.values()):
+            raise ValueError(
+                f"draw_graph: {', '.join(k for k, v in unused.items() if v)} draw(s) a tensor's "
+                f"graph, not a program recorded by ag.jit; leave them out"
+            )
+        graph = build_program_graph(
+            program, params=params, show_shapes=show_shapes, show_dtypes=show_dtypes
+        )
+        return to_dot(graph, rankdir=rankdir, cluster_modules=cluster_modules)
     graph = build_graph(
-        *roots,
+        *cast(tuple[Tensor, ...], roots),  # (build_graph refuses what is not a Tensor)
         params=params,
         show_shapes=show_shapes,
         show_dtypes=show_dtypes,
@@ -668,3 +786,23 @@ def draw_graph(
     if collapse_modules:
         graph = _collapse(graph)
     return to_dot(graph, rankdir=rankdir, cluster_modules=cluster_modules)
+
+
+def _program_of(roots: tuple[Any, ...]) -> Program | None:
+    """The program to draw when ``roots`` is a jitted function or a program, else None."""
+    if not any(isinstance(r, Jit | Program) for r in roots):
+        return None
+    if len(roots) != 1:
+        kinds = ", ".join(type(r).__name__ for r in roots)
+        raise TypeError(f"draw_graph: a jitted function or program is drawn alone, got {kinds}")
+    root = roots[0]
+    if isinstance(root, Program):
+        return root
+    programs = root.programs()
+    if not programs:
+        name = getattr(root, "__qualname__", "the function")
+        raise RuntimeError(
+            f"draw_graph: {name} has no program yet: ag.jit records it on the first call, "
+            f"so call it once (with the arguments you want drawn), then draw it"
+        )
+    return programs[-1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import math
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,7 @@ PLOTS = {
     "lenet5_digits": ["lenet5_digits_curves.png"],
     "custom_op": [],
     "higher_order": [],
+    "jit_spiral": [],
     "char_lstm": ["char_lstm_loss.png"],
     "char_transformer": ["char_transformer_loss.png"],
 }
@@ -101,6 +103,16 @@ def test_custom_op_passes_its_property_test_and_catches_a_wrong_backward(quick):
     result = quick["custom_op"].result
     assert result["property_examples"] == 20
     assert result["wrong_backward_caught"] == 1
+
+
+def test_the_jitted_spiral_step_prints_its_program_and_trains_as_eagerly(quick):
+    run = quick["jit_spiral"]
+    assert run.result["same_as_eager"] == 1
+    assert (run.result["traces"], run.result["replays"]) == (1, 99)
+    assert run.result["loss"] < 0.5 * run.result["first_loss"]
+    assert "   2  v0 = linear(a0, p0, p1)  # (300, 100) float32" in run.stdout
+    assert "Optimizer.step(k0)" in run.stdout
+    assert (run.out / "jit_program.svg").exists() == (shutil.which("dot") is not None)
 
 
 def test_higher_order_derivatives_match_finite_differences_and_closed_forms(quick):

@@ -190,6 +190,9 @@ def test_random_ops_draw_new_numbers_on_every_replay():
         (lambda x: x.sum() if x.sum() else -x.sum(), r"bool\(t\).*reads a tensor's value"),
         (lambda x: x * float(x.sum()), r"float\(t\) reads a tensor's value"),
         (lambda x: x.sum().tolist(), r"\.tolist\(\) reads"),
+        (lambda x: x * int(x.sum()), r"int\(t\) reads a tensor's value"),
+        (lambda x: x.numpy() * 2, r"\.numpy\(\) reads a tensor's value"),
+        (lambda x: x[: x.sum().astype(np.int64)], r"an index reads a tensor's value"),
     ],
 )
 def test_python_branches_on_values_are_refused_with_the_line(body, message):
@@ -302,3 +305,119 @@ def test_the_program_lists_the_numpy_calls_of_the_step():
     assert "v0 = matmul(a0, p0)  # (4, 3) float64" in text
     assert "tanh.backward" in text and "matmul.backward" in text
     assert text.splitlines()[2].lstrip().startswith("1")
+
+
+def test_a_tensor_detached_inside_the_step_follows_the_new_values():
+    @ag.jit(check=False)  # (the checked replay would catch a stale value; show it is not one)
+    def f(x):
+        h = ag.abs(x)
+        return h.detach() * x
+
+    for v in (0.5, -2.0, 3.0):
+        assert np.array_equal(f(ag.tensor(np.array([v]))).data, [abs(v) * v])
+
+
+OPTIMIZERS = {
+    "SGD": lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-3),
+    "Adam": lambda ps: optim.Adam(ps, lr=0.01, amsgrad=True),
+    "AdamW": lambda ps: optim.AdamW(ps, lr=0.01),
+    "RMSprop": lambda ps: optim.RMSprop(ps, lr=0.01, momentum=0.5, centered=True),
+    "Adagrad": lambda ps: optim.Adagrad(ps, lr=0.1, lr_decay=0.01),
+    "Adadelta": lambda ps: optim.Adadelta(ps, lr=1.0),
+    "Adamax": lambda ps: optim.Adamax(ps, lr=0.01),
+    "NAdam": lambda ps: optim.NAdam(ps, lr=0.01),
+    "RAdam": lambda ps: optim.RAdam(ps, lr=0.01),
+}
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_every_optimizer_with_a_scheduler_trains_under_jit_as_eagerly(name):
+    def build():
+        model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3))
+        opt = OPTIMIZERS[name](model.parameters())
+        sched = optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+        model, opt, step = classifier(model, opt)
+
+        def step_and_schedule(x, y):
+            loss = step(x, y)
+            sched.step()
+            return loss
+
+        return model, opt, step_and_schedule
+
+    x = RNG.standard_normal((3, 6, 4))
+    y = RNG.integers(0, 3, (3, 6))
+    l1, l2, models, jitted = twins(build, 12, lambda i: (x[i % 3], y[i % 3]))
+    assert_same_training(l1, l2, models)
+    assert jitted.cache_info()[:2] == (11, 1)
+    assert l2[-1] != l2[0]  # (it did change the parameters)
+
+
+def test_lbfgs_with_a_closure_over_the_call_is_refused_and_over_fixed_data_replays():
+    x, y = RNG.standard_normal((8, 4)), RNG.integers(0, 3, 8)
+
+    def build(fixed: bool) -> Any:
+        model = nn.Linear(4, 3)
+        opt = optim.LBFGS(model.parameters(), lr=0.5, max_iter=3)
+
+        def closure(xb=x, yb=y):
+            opt.zero_grad()
+            loss = F.cross_entropy(model(xb), yb)
+            loss.backward()
+            return loss
+
+        def step(*batch):  # fixed: the closure's own data (full-batch); else the call's
+            return opt.step(closure if fixed else lambda: closure(*batch))
+
+        return model, opt, step
+
+    with pytest.raises(ag.JitError, match=r"LBFGS\.step was given a function .* uses this call's "
+                                          r"arguments .* at .*test_jit\.py"):  # fmt: skip
+        ag.jit(build(False)[2])(x, y)
+    l1, l2, models, jitted = twins(lambda: build(True), 6, lambda i: ())
+    assert all(np.array_equal(a, b) for a, b in zip(l1, l2, strict=True))
+    for p1, p2 in zip(models[0].parameters(), models[1].parameters(), strict=True):
+        assert np.array_equal(p1.data, p2.data)
+    assert jitted.cache_info()[:2] == (5, 1) and l2[-1] < l2[0]
+
+
+def test_random_ops_replay_the_draws_an_eager_run_makes_from_the_same_seed():
+    def noisy(x):
+        return F.dropout(x, 0.3) * ag.randn(4) + ag.rand(4) + ag.randint(0, 5, (4,))
+
+    x = ag.tensor(np.ones(4))
+    runs = []
+    for fn in (noisy, ag.jit(noisy)):
+        ag.manual_seed(3)
+        runs.append([fn(x).data.copy() for _ in range(5)])
+    assert all(np.array_equal(a, b) for a, b in zip(*runs, strict=True))
+
+
+def test_a_hessian_vector_product_under_jit_equals_eager():
+    w = ag.tensor(RNG.standard_normal((3, 3)), requires_grad=True)
+
+    def hvp(x, v):
+        loss = ag.sum(ag.tanh(x @ w) ** 2)
+        (g,) = ag.grad(loss, [w], create_graph=True)
+        return ag.grad(ag.sum(g * v), [w])[0]
+
+    jitted = ag.jit(hvp)
+    for _ in range(4):
+        x, v = ag.tensor(RNG.standard_normal((5, 3))), RNG.standard_normal((3, 3))
+        assert np.array_equal(jitted(x, v).data, hvp(x, v).data)
+    assert jitted.cache_info()[:2] == (3, 1)
+    # an array argument: matmul's backward on Tensors reads x.T, a numpy view of it
+    view = r"an op reads a numpy view of the argument a0 at .*test_jit\.py.*ag\.tensor\(x\)"
+    with pytest.raises(ag.JitError, match=view):
+        ag.jit(hvp)(x.data, v)
+
+
+def test_a_numpy_slice_of_an_array_argument_is_refused_not_read_stale():
+    w = ag.tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(ag.JitError, match=r"numpy view of the argument a0 at .*w \* x\[:2\]"):
+        ag.jit(lambda x: w * x[:2])(np.arange(3.0))
+    sliced = ag.jit(lambda x: w * x[:2])  # on a Tensor, an ag op: replayed on the new values
+    for start in (0.0, 5.0, -1.0):
+        assert np.array_equal(
+            sliced(ag.tensor(np.arange(start, start + 3))).data, [start, start + 1]
+        )

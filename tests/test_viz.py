@@ -547,3 +547,109 @@ def test_missing_dot_gives_install_advice_not_a_subprocess_crash(monkeypatch, tm
         assert isinstance(err.value, graphviz.ExecutableNotFound)  # so a RuntimeError too
     assert list(tmp_path.iterdir()) == []  # nothing written
     assert g.source.startswith("digraph")  # the DOT text needs no Graphviz
+
+
+# --------------------------------------------------------------------------- jitted programs
+
+
+def jitted_training_step() -> tuple[nn.Module, object]:
+    """A small classifier's training step under ag.jit, traced and replayed once."""
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 3))
+    opt = ag.optim.SGD(model.parameters(), lr=0.1)
+
+    @ag.jit
+    def step(x, y):
+        opt.zero_grad()
+        loss = ag.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    x, y = np.linspace(-1.0, 1.0, 10, dtype=np.float32).reshape(5, 2), np.array([0, 1, 2, 0, 1])
+    step(x, y)
+    step(x, y)
+    return model, step
+
+
+def numbered(program: str) -> dict[int, str]:
+    """The numbered lines of a listing, without the shape comments (a gradient sum indented)."""
+    return {int(line[:4]): line[6:].split("  # ")[0]
+            for line in program.splitlines() if line[:4].strip().isdigit()}  # fmt: skip
+
+
+def label_lines(attrs: str) -> list[str]:
+    return re.search(r'label="((?:[^"\\]|\\.)*)"', attrs).group(1).split("\\n")
+
+
+def test_a_jitted_step_is_drawn_as_its_program_one_node_per_call(dot_program):
+    model, step = jitted_training_step()
+    graph = draw_graph(step, params=model)
+    nodes, edges = parse(graph.source)
+    labels = {k: label_lines(attrs) for k, (_, attrs) in nodes.items()}
+    lines = numbered(step.program)
+    calls = [k for k in nodes if k.startswith("n")]
+    node = None
+    for number, text in lines.items():
+        if text == "# backward":
+            assert f"n{number}" not in nodes  # a backward pass is a box, not a node
+        elif text.startswith("    "):  # a gradient sum: inside the node of its backward call
+            assert f"{number}  {text.strip()}" in labels[node]
+        else:
+            node = f"n{number}"
+            assert labels[node][0] == f"{number}  {text}"
+    assert len(calls) == sum(t[0] not in " #" for t in lines.values())
+    assert labels["n2"] == ["2  v0 = linear(a0, p0, p1)", "(5, 4) float32"]
+    # forward calls and the backward pass in their own boxes; side effects outside
+    boxes = {k: nodes[k][0] for k in calls}
+    assert {boxes[k] for k in calls if re.match(r"\d+  v\d+ = \w+\(", labels[k][0])} == {
+        ("forward",)
+    }
+    assert {boxes[k] for k in calls if ".backward(" in labels[k][0]} == {("backward",)}
+    units = [k for k in calls if re.search("Optimizer|_accumulate_grad", labels[k][0])]
+    assert len(units) == 6 and {boxes[k] for k in units} == {()}
+    # the inputs: arguments and captured parameters, named by params=
+    assert [labels[k][0] for k in ("a0", "a1", "p0", "p3")] == ["a0", "a1", "p0: 0.weight",
+                                                                "p3: 2.bias"]  # fmt: skip
+    # every value an edge carries is made (or summed) by its tail and read by its head
+    for tail, head, attrs in edges:
+        if "dashed" in attrs:
+            continue
+        carried = re.search(r"label=\"?([\w, ]+)", attrs)
+        for value in carried.group(1).split(", ") if carried else [tail]:
+            if (tail, value) != ("a1", "a1"):  # (the loss is built with its target, unshown)
+                assert re.search(rf"\b{value}\b", " ".join(labels[head])), (tail, head)
+            if carried:
+                assert re.search(rf"\b{value} \+?= ", " ".join(labels[tail])), (tail, head)
+    assert ("a1", node_with(nodes, "softmax_cross_entropy("), "") in edges
+    # the calls with side effects, chained in the order they run
+    units.sort(key=lambda k: int(k[1:]))
+    assert [(t, h) for t, h, a in edges if "dashed" in a] == list(zip(units, units[1:]))
+    svg = graph.to_svg()
+    assert all(f"<title>{k}</title>" in svg for k in nodes)
+
+
+def test_draw_graph_draws_the_program_of_the_signature_called_last_or_the_one_given():
+    @ag.jit
+    def double(x):
+        return x * 2.0
+
+    never = r"draw_graph: .*double has no program yet: ag\.jit records it on the first call"
+    with pytest.raises(RuntimeError, match=never + ", so call it once"):
+        draw_graph(double)
+    double(np.ones(3))
+    double(np.ones((2, 2)))
+    assert "(2, 2) float64" in draw_graph(double).source
+    first, last = double.programs()
+    assert "(3,) float64" in draw_graph(first).source
+    assert draw_graph(last).source == draw_graph(double).source
+    double(np.ones(3))  # now the first signature is the last one called
+    assert "(3,) float64" in draw_graph(double).source
+
+
+def test_draw_graph_of_a_program_refuses_what_only_a_tensor_graph_has():
+    _, step = jitted_training_step()
+    with pytest.raises(TypeError, match="a jitted function or program is drawn alone, got Jit"):
+        draw_graph(step, ag.tensor(1.0))
+    with pytest.raises(ValueError, match="draw_graph: show_grads, max_nodes draw.* not a program"):
+        draw_graph(step, show_grads=True, max_nodes=3)

@@ -11,7 +11,7 @@
 ...         w.sub_(0.1 * w.grad)
 ...     return loss
 >>> [round(step(np.array([1.0, 1.0])).item(), 4) for _ in range(3)]  # traced, then replayed
-[4.0, 0.64, 0.1024]
+[4.0, 1.44, 0.5184]
 
 The first call with a new *signature* (tensors and arrays by shape and dtype, Python scalars by
 value, other objects by identity, and the grad mode) runs the function eagerly while a tracer
@@ -46,7 +46,7 @@ from ..core.modes import state
 from .program import Program
 from .trace import JitError, Tracer
 
-__all__ = ["jit", "Jit", "JitError", "CacheInfo"]
+__all__ = ["jit", "Jit", "JitError", "CacheInfo", "Program"]
 
 
 class CacheInfo(NamedTuple):
@@ -195,6 +195,15 @@ class Jit:
     def explain(self) -> None:
         """Print :attr:`program`."""
         print(self.program)
+
+    def programs(self) -> list[Program]:
+        """The programs of the signatures kept, the one called last at the end (``ag.draw_graph``
+        draws that one when given the function; pass another from this list to draw it)."""
+        kept = [e.program for entries in self._cache.values() for e in entries]
+        if self._last is not None and self._last.program in kept:
+            kept.remove(self._last.program)
+            kept.append(self._last.program)
+        return kept
 
 
 def jit(fn: Callable[..., Any] | None = None, *, check: bool = True, maxsize: int = 8) -> Any:

@@ -1,16 +1,17 @@
 """A traced function as a flat program: the numpy calls of one step, compiled to Python.
 
 Each recorded step becomes a few lines of straight-line code (and a line of the readable
-listing): an op's forward on arrays; for a backward pass, each op's backward in the order the
-engine's walk ran them, the un-broadcasting sums and the gradient sums it made; the recorded
-units (optimiser steps, deliveries into ``.grad``, random draws) called again. Replaying is
-calling the compiled function: no Tensor or Op is made per op.
+listing, also kept as data in ``Program.lines``): an op's forward on arrays; for a backward
+pass, each op's backward in the order the engine's walk ran them, the un-broadcasting sums
+and the gradient sums it made; the recorded units (optimiser steps, deliveries into ``.grad``,
+random draws) called again. Replaying is calling the compiled function: no Tensor or Op is
+made per op.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -40,8 +41,29 @@ def _describe(obj: Any) -> str:
     return f"{a.shape} {a.dtype}"
 
 
+class Line(NamedTuple):
+    """One numbered line of the listing, as data (``ag.draw_graph`` draws a program from these).
+
+    ``kind`` is "op" (a forward call), "unit" (a replayable call: optimiser step, random draw,
+    delivery into ``.grad``), "grad" (a read or write of ``.grad``), "pass" (a backward pass
+    starts), "backward" (its seed gradient, or one op's backward), "sum" (a gradient summed from
+    the backward call above it) or "return". ``reads`` and ``writes`` name values as the listing
+    does (``a0`` argument, ``p0`` captured, ``v3`` made, ``g_v3`` its gradient, ``d`` what a
+    backward returned, ``k0`` an object); ``made`` is the shape and dtype of what an op made.
+    """
+
+    text: str
+    kind: str
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    made: tuple[tuple[int, ...], np.dtype] | None = None
+
+    def __str__(self) -> str:
+        return self.text if self.made is None else f"{self.text}  # {self.made[0]} {self.made[1]}"
+
+
 class Program:
-    """The compiled replay of one traced call, and its listing."""
+    """The compiled replay of one traced call, and its listing (``str()``, or ``lines``)."""
 
     def __init__(self, tracer: Tracer, outputs: Any, names: list[str]) -> None:
         self.tracer = tracer
@@ -50,15 +72,18 @@ class Program:
             "_own": _own, "_root_gradient": _root_gradient, "_grad_of": _grad_of, "_ones": np.ones,
         }  # fmt: skip
         self.code: list[str] = []
-        self.listing: list[str] = []
+        self.lines: list[Line] = []
         self.names = names  # of the arguments, for the listing
+        self.slot_names: dict[int, str] = {}  # slots of gradients a backward pass gave: g_x
+        self.objects: dict[str, Any] = {}  # constants the listing names k0, k1, ...
+        self._pass_grads: set[str] = set()  # gradients written in the current backward pass
         self.op_name: dict[int, str] = {}  # id(traced op) -> its name in the code
         self._summed: set[Ref] = set()
         for step in tracer.steps:
             getattr(self, "_" + step[0])(*step[1:])
         result = self._expr(outputs, obj=True)
         self.code.append(f"return {result}")
-        self.listing.append(f"return {self._show(outputs)}")
+        self.lines.append(Line(f"return {self._show(outputs)}", "return", self._names(outputs)))
         self.source = "def replay(A, O):\n" + "".join(f"    {line}\n" for line in self.code)
         namespace = dict(self.env)
         exec(compile(self.source, "<ag.jit program>", "exec"), namespace)  # noqa: S102
@@ -120,18 +145,23 @@ class Program:
             if kind == "cap":
                 return f"p{i}"
             if kind == "slot":
-                return f"v{i}"
+                return self.slot_names.get(i, f"v{i}")
             value = self.tracer.consts[i]
             text = repr(value) if np.ndim(value) == 0 and not hasattr(value, "__dict__") else ""
-            return text if len(text) <= 12 and text else f"k{i}"
+            if len(text) <= 12 and text:
+                return text
+            self.objects[f"k{i}"] = value
+            return f"k{i}"
         if isinstance(tmpl, (tuple, list)):
             return "(" + ", ".join(self._show(x) for x in tmpl) + ")"
         if isinstance(tmpl, dict):
             return "{" + ", ".join(f"{k}={self._show(v)}" for k, v in tmpl.items()) + "}"
         return repr(tmpl)
 
-    def _shape_of(self, ref: Ref) -> str:
-        return _describe(self.tracer.slots[ref[1]][1]) if ref[0] == "slot" else ""
+    def _names(self, tmpl: Any) -> tuple[str, ...]:
+        """The names of the values a template reads (its literal numbers left out)."""
+        shown = [(r, self._show(r)) for r in _refs(tmpl)]
+        return tuple(n for r, n in shown if r[0] != "const" or n in self.objects)
 
     # ------------------------------------------------------------------ the steps
 
@@ -159,8 +189,11 @@ class Program:
         self.code.append(f"v{out[1]} = {call}")
         shown = ", ".join(self._show(r) for r in ins)
         params = ", ".join(f"{k}={v!r}" for k, v in op.describe().items() if _short(v))
-        self.listing.append(f"v{out[1]} = {op.name}({shown}{', ' if params else ''}{params})"
-                            f"  # {self._shape_of(out)}")  # fmt: skip
+        made = np.asarray(self._slot_object(out).data)
+        built = [r for r in _refs(rebuild[1:] if rebuild else ()) if r[0] != "const"]
+        reads = self._names(ins) + self._names(built)  # (a target the op was built with)
+        self.lines.append(Line(f"v{out[1]} = {op.name}({shown}{', ' if params else ''}{params})",
+                               "op", reads, (f"v{out[1]}",), (made.shape, made.dtype)))  # fmt: skip
 
     def _unit(self, fn: Any, args: Any, kwargs: Any, result: Any) -> None:
         name = self._bind("u", fn)
@@ -178,25 +211,29 @@ class Program:
         what = getattr(fn, "__qualname__", repr(fn))
         shown = ", ".join([self._show(a) for a in args] + [f"{k}={self._show(v)}"
                                                            for k, v in kwargs.items()])  # fmt: skip
-        target = ", ".join(f"v{ref[1]}" for _, ref in leaves)
-        self.listing.append(f"{target + ' = ' if target else ''}{what}({shown})")
+        made = tuple(f"v{ref[1]}" for _, ref in leaves)
+        text = f"{', '.join(made)}{' = ' if made else ''}{what}({shown})"
+        self.lines.append(Line(text, "unit", self._names((args, kwargs)), made))
 
     def _grad_read(self, t: Ref, out: Ref) -> None:
         self.code.append(f"v{out[1]} = _grad_of({self._object(t)}, 'the function')")
-        self.listing.append(f"v{out[1]} = {self._show(t)}.grad")
+        self.lines.append(Line(f"v{out[1]} = {self._show(t)}.grad", "grad", self._names(t),
+                               (f"v{out[1]}",)))  # fmt: skip
 
     def _grad_write(self, t: Ref, g: Ref | None) -> None:
         value = "None" if g is None else self._object(g)
         if g is not None and g[0] == "slot" and self.tracer.slots[g[1]][0] == "value":
             value = f"_T({value})"
         self.code.append(f"{self._object(t)}._grad = {value}")
-        self.listing.append(f"{self._show(t)}.grad = {'None' if g is None else self._show(g)}")
+        text = f"{self._show(t)}.grad = {'None' if g is None else self._show(g)}"
+        self.lines.append(Line(text, "grad", self._names(g)))
 
     def _backward(
         self, roots: Any, steps: Any, outs: dict[int, Ref], found: dict[int, Any]
     ) -> None:
         self.code.append("F = {}")
-        self.listing.append("# backward")
+        self.lines.append(Line("# backward", "pass"))
+        self._pass_grads = set()
         for ref, g, leaf in roots:
             y = self._array(ref)
             if g is None:
@@ -205,7 +242,10 @@ class Program:
                 value = f"_ones({np.shape(slot.data) if slot is not None else ()}, '{dtype}')"
             else:
                 value = f"_root_gradient(_T({y}), {self._object(g)}, False, 'backward', 'grad')"
-            self.listing.append(f"g_{self._show(ref)} = {'ones' if g is None else self._show(g)}")
+            seed = f"g_{self._show(ref)}"
+            text = f"{seed} = {'ones' if g is None else self._show(g)}"
+            self.lines.append(Line(text, "backward", self._names(g), (seed,)))
+            self._pass_grads.add(seed)
             if leaf:
                 self.code.append(f"_g = {value}")
                 self.code.append(f"_add(F, {self._object(ref)}, _g, _g, False)")
@@ -225,23 +265,28 @@ class Program:
             if len(ins) == 1:
                 self.code.append("_d = _d if type(_d) is tuple else (_d,)")
             shown = self._show(t)
-            self.listing.append(f"d = {self._op_label(op_id)}.backward(g_{shown}, {shown}, "
-                                f"{', '.join(self._show(r) for r in ins)})")  # fmt: skip
+            reads = (f"g_{shown}", shown, *self._names(ins))
+            self.lines.append(Line(f"d = {self._op_label(op_id)}.backward({', '.join(reads)})",
+                                   "backward", reads, ("d",)))  # fmt: skip
             for i, kind, x, fit in edges:
                 gx = f"_d[{i}]"
                 if fit:
                     gx = f"_unbroadcast({gx}, {self._array(x)}, {op})"
-                    self.listing.append(f"    d[{i}] summed to {self._show(x)}'s shape")
+                    self.lines.append(Line(f"    d[{i}] summed to {self._show(x)}'s shape", "sum"))
                 if kind == "leaf":
                     self.code.append(f"_add(F, {self._object(x)}, {gx}, {g}, False)")
-                    self.listing.append(f"    g_{self._show(x)} += d[{i}]")
                 else:
                     self._sum(x, gx)
-                    self.listing.append(f"    g_{self._show(x)} += d[{i}]")
+                gname = f"g_{self._show(x)}"
+                summed = (gname,) if gname in self._pass_grads else ()
+                self.lines.append(Line(f"    {gname} += d[{i}]", "sum", ("d", *summed), (gname,)))
+                self._pass_grads.add(gname)
         for x_id, ref in outs.items():
             x = found[x_id]
             if x.op is None:
                 self.code.append(f"v{ref[1]} = F[{self._object(self.tracer.ref(x))}]")
+            # (later lines name this gradient as the backward pass did)
+            self.slot_names[ref[1]] = f"g_{self._show(self.tracer.ref(x))}"
 
     def _sum(self, ref: Ref, value: str) -> None:
         name = f"s{ref[1]}"
@@ -259,11 +304,17 @@ class Program:
 
     # ------------------------------------------------------------------ the listing
 
+    def inputs(self) -> list[tuple[str, Any]]:
+        """What a replay reads besides constants, by the listing's names: the arguments
+        (``a0``, ...; tensors and arrays) and the captured tensors (``p0``, ...)."""
+        captured = [(f"p{i}", t) for i, t in enumerate(self.tracer.captured)]
+        return [*zip(self.names, self.tracer.arguments), *captured]
+
     def __str__(self) -> str:
         header = [f"{n}: {_describe(self.tracer.arguments[i])}" for i, n in enumerate(self.names)]
         caps = [f"p{i}: {_describe(t)}" + (f" ({t.name})" if t.name else "")
                 for i, t in enumerate(self.tracer.captured)]  # fmt: skip
-        lines = [f"{i + 1:4d}  {line}" for i, line in enumerate(self.listing)]
+        lines = [f"{i + 1:4d}  {line}" for i, line in enumerate(self.lines)]
         intro = "arguments: " + (", ".join(header) or "none")
         read = "read on every replay: " + (", ".join(caps) or "nothing")
         return "\n".join([intro, read, *lines])
@@ -273,11 +324,21 @@ def _short(v: Any) -> bool:
     return isinstance(v, (int, float, str, bool, type(None), tuple)) and len(repr(v)) <= 30
 
 
-def _leaves(tmpl: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Ref]]:
+def _refs(tmpl: Any) -> list[Ref]:
+    """Every reference in a template, in order."""
+    return [ref for _, ref in _paths(tmpl)]
+
+
+def _leaves(tmpl: Any) -> list[tuple[tuple[Any, ...], Ref]]:
+    """The slots in a template, with the path (indices, keys) to each."""
+    return [(path, ref) for path, ref in _paths(tmpl) if ref[0] == "slot"]
+
+
+def _paths(tmpl: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Ref]]:
     if isinstance(tmpl, tuple) and len(tmpl) == 2 and isinstance(tmpl[0], str):
-        return [(path, tmpl)] if tmpl[0] == "slot" else []
+        return [(path, tmpl)]
     if isinstance(tmpl, (tuple, list)):
-        return [leaf for i, x in enumerate(tmpl) for leaf in _leaves(x, (*path, i))]
+        return [leaf for i, x in enumerate(tmpl) for leaf in _paths(x, (*path, i))]
     if isinstance(tmpl, dict):
-        return [leaf for k, x in tmpl.items() for leaf in _leaves(x, (*path, k))]
+        return [leaf for k, x in tmpl.items() for leaf in _paths(x, (*path, k))]
     return []

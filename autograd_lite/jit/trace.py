@@ -75,6 +75,12 @@ class Tracer:
         r = self.known.get(id(obj))
         if r is not None:
             return r
+        if isinstance(obj, Tensor) and not obj._requires_grad:
+            r = self.known.get(id(obj.data))  # a new tensor on a known array: detach()
+            if r is not None:
+                return r
+        if isinstance(obj, np.ndarray):
+            self._refuse_a_view(obj)
         if isinstance(obj, Tensor):  # made outside the function: read anew on every replay
             r = ("cap", len(self.captured))
             self.captured.append(obj)
@@ -83,6 +89,22 @@ class Tracer:
             self.consts.append(obj)
         self._bind(obj, r)
         return r
+
+    def _refuse_a_view(self, a: np.ndarray) -> None:
+        """An unknown array that is a numpy view of a traced value (``x.T`` of an array
+        argument, as a backward with create_graph=True takes it) would be a stale constant."""
+        base = a.base
+        while isinstance(base, np.ndarray):
+            r = self.known.get(id(base))
+            if r is not None and r[0] != "const":
+                raise JitError(
+                    f"ag.jit: an op reads a numpy view of {_what(r)} at {user_line()}, made "
+                    f"outside ag ops (an array argument's .T or slice, or a backward with "
+                    f"create_graph=True reading an array argument); a replay would read the "
+                    f"traced values. Pass that argument as a Tensor (ag.tensor(x)), or use "
+                    f"ag ops (x.T, x[i]) on it."
+                )
+            base = base.base
 
     def template(self, obj: Any) -> Any:
         """References for the values inside nested tuples, lists and dicts."""
@@ -148,6 +170,15 @@ class Tracer:
 
     def unit(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """A replayable call: recorded whole, run with the tracer out of the way."""
+        for f in (*args, *kwargs.values()):
+            if callable(f) and _mentions(self.known, _closed_over(f)):
+                raise JitError(
+                    f"ag.jit: {getattr(fn, '__qualname__', fn)} was given a function "
+                    f"({getattr(f, '__qualname__', f)}) that uses this call's arguments or values "
+                    f"it computed, at {user_line()}; a replay would call it again with the values "
+                    f"of the traced call. Call it outside ag.jit (LBFGS's step(closure) with a "
+                    f"new batch per call), or pass the function only what every call shares."
+                )
         arg_refs = self.template(args), self.template(kwargs)
         state.tracer = None
         state.refresh()
@@ -219,6 +250,23 @@ class Tracer:
     def module(self, m: Any) -> None:
         self.modules.setdefault(id(m), (m, m.training))
         self.keep.append(m)
+
+
+def _what(r: Ref) -> str:
+    """A reference as the program's listing names it."""
+    kind = {"arg": "the argument a", "slot": "the value v", "cap": "the captured tensor p"}
+    return f"{kind[r[0]]}{r[1]}"
+
+
+def _closed_over(f: Any) -> list[Any]:
+    """The values a Python function carries: its closure's cells and its defaults."""
+    cells = []
+    for cell in getattr(f, "__closure__", None) or ():
+        try:
+            cells.append(cell.cell_contents)
+        except ValueError:  # a cell not yet filled
+            pass
+    return [*cells, *(getattr(f, "__defaults__", None) or ())]
 
 
 def _mentions(known: dict[int, Ref], obj: Any) -> bool:
