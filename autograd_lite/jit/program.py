@@ -4,7 +4,9 @@ Each recorded step becomes a few lines of straight-line code (and a line of the 
 listing): an op's forward on arrays; for a backward pass, each op's backward in the order the
 engine's walk ran them, the un-broadcasting sums and the gradient sums it made; the recorded
 units (optimiser steps, deliveries into ``.grad``, random draws) called again. Replaying is
-calling the compiled function: no Tensor or Op is made per op.
+calling the compiled function: no Tensor or Op is made per op. Two things make it faster than
+the eager run besides: an op whose value nothing reads is left out (a Hessian-vector
+product's loss), and the backward of add, subtract and multiply is written out inline.
 """
 
 from __future__ import annotations
@@ -16,8 +18,17 @@ import numpy as np
 
 from ..core import Tensor
 from ..core.engine import _add, _own, _root_gradient, unbroadcast
-from ..ops.elementwise import _Binary
+from ..ops.elementwise import Add, Multiply, Subtract, _Binary
 from .trace import JitError, Ref, Tracer
+
+# The backward of the commonest ops, written out as what it evaluates on arrays for each input
+# (g: the upstream gradient, a and b: the inputs), so that a replay makes no Python call for an
+# add and one ufunc call for a multiply. Keyed by the method: each entry must say what it says.
+_INLINE_BACKWARD = {
+    Add.backward: ("{g}", "{g}"),
+    Subtract.backward: ("{g}", "-{g}"),
+    Multiply.backward: ("{g} * {b}", "{g} * {a}"),
+}
 
 
 def _tensor(data: Any) -> Tensor:
@@ -47,13 +58,14 @@ class Program:
         self.tracer = tracer
         self.env: dict[str, Any] = {
             "_T": _tensor, "_asarray": np.asarray, "_unbroadcast": unbroadcast, "_add": _add,
-            "_own": _own, "_root_gradient": _root_gradient, "_grad_of": _grad_of, "_ones": np.ones,
+            "_own": _own, "_root_gradient": _root_gradient, "_grad_of": _grad_of,
         }  # fmt: skip
         self.code: list[str] = []
         self.listing: list[str] = []
         self.names = names  # of the arguments, for the listing
         self.op_name: dict[int, str] = {}  # id(traced op) -> its name in the code
         self._summed: set[Ref] = set()
+        self._unused = _unused_ops(tracer.steps, outputs)
         for step in tracer.steps:
             getattr(self, "_" + step[0])(*step[1:])
         result = self._expr(outputs, obj=True)
@@ -136,6 +148,13 @@ class Program:
     # ------------------------------------------------------------------ the steps
 
     def _op(self, traced: int, op: Any, ins: list[Ref], out: Ref, rebuild: Any) -> None:
+        shown = ", ".join(self._show(r) for r in ins)
+        params = ", ".join(f"{k}={v!r}" for k, v in op.describe().items() if _short(v))
+        self.listing.append(f"v{out[1]} = {op.name}({shown}{', ' if params else ''}{params})"
+                            f"  # {self._shape_of(out)}")  # fmt: skip
+        if traced in self._unused:
+            self.listing[-1] += ", unused: not replayed"
+            return
         args = ", ".join(self._array(r) for r in ins)
         if rebuild is None:
             if isinstance(op, _Binary) and type(op).forward is _Binary.forward:
@@ -157,10 +176,6 @@ class Program:
         if self.tracer.slots[out[1]][1].data.ndim == 0:  # numpy gives scalars for 0-d results
             call = f"_asarray({call})"
         self.code.append(f"v{out[1]} = {call}")
-        shown = ", ".join(self._show(r) for r in ins)
-        params = ", ".join(f"{k}={v!r}" for k, v in op.describe().items() if _short(v))
-        self.listing.append(f"v{out[1]} = {op.name}({shown}{', ' if params else ''}{params})"
-                            f"  # {self._shape_of(out)}")  # fmt: skip
 
     def _unit(self, fn: Any, args: Any, kwargs: Any, result: Any) -> None:
         name = self._bind("u", fn)
@@ -202,7 +217,8 @@ class Program:
             if g is None:
                 slot = self.tracer.slots[ref[1]][1] if ref[0] == "slot" else None
                 dtype = np.asarray(slot.data if slot is not None else 0.0).dtype
-                value = f"_ones({np.shape(slot.data) if slot is not None else ()}, '{dtype}')"
+                shape = np.shape(slot.data) if slot is not None else ()
+                value = f"{self._bind('one', np.ones(shape, dtype))}.copy()"  # (np.ones: ~1 us)
             else:
                 value = f"_root_gradient(_T({y}), {self._object(g)}, False, 'backward', 'grad')"
             self.listing.append(f"g_{self._show(ref)} = {'ones' if g is None else self._show(g)}")
@@ -220,15 +236,19 @@ class Program:
             if end:
                 continue
             op = self.op_name[op_id]
-            args = ", ".join([g, self._array(t), *(self._array(r) for r in ins)])
-            self.code.append(f"_d = {op}.backward({args})")
-            if len(ins) == 1:
-                self.code.append("_d = _d if type(_d) is tuple else (_d,)")
+            inline = _INLINE_BACKWARD.get(type(self.tracer.ops[op_id][0]).backward)
+            arrays = [self._array(r) for r in ins]
+            if inline is None:
+                self.code.append(f"_d = {op}.backward({', '.join([g, self._array(t), *arrays])})")
+                if len(ins) == 1:
+                    self.code.append("_d = _d if type(_d) is tuple else (_d,)")
             shown = self._show(t)
             self.listing.append(f"d = {self._op_label(op_id)}.backward(g_{shown}, {shown}, "
                                 f"{', '.join(self._show(r) for r in ins)})")  # fmt: skip
             for i, kind, x, fit in edges:
                 gx = f"_d[{i}]"
+                if inline is not None:
+                    gx = inline[i].format(g=g, a=arrays[0], b=arrays[1])
                 if fit:
                     gx = f"_unbroadcast({gx}, {self._array(x)}, {op})"
                     self.listing.append(f"    d[{i}] summed to {self._show(x)}'s shape")
@@ -271,6 +291,36 @@ class Program:
 
 def _short(v: Any) -> bool:
     return isinstance(v, (int, float, str, bool, type(None), tuple)) and len(repr(v)) <= 30
+
+
+def _refs(obj: Any) -> list[Ref]:
+    """Every reference inside a step's nested tuples, lists and dicts."""
+    if isinstance(obj, tuple) and len(obj) == 2 and isinstance(obj[0], str):
+        return [obj]
+    if isinstance(obj, (tuple, list)):
+        return [r for x in obj for r in _refs(x)]
+    if isinstance(obj, dict):
+        return [r for x in obj.values() for r in _refs(x)]
+    return []
+
+
+def _unused_ops(steps: list[tuple[Any, ...]], outputs: Any) -> set[int]:
+    """The ops whose value nothing reads: not the result, no later step (as the loss of a
+    Hessian-vector product, whose gradient graph is all that is used). Their forward would be
+    wasted work. An op that a backward pass runs, or one built anew on every replay (its
+    constructor checks what it is given), keeps its forward."""
+    backward_ops = {s[0] for step in steps if step[0] == "backward" for s in step[2]}
+    needed = set(_refs(outputs))
+    unused = set()
+    for step in reversed(steps):
+        if step[0] == "op":
+            _, traced, _, ins, out, rebuild = step
+            if out not in needed and traced not in backward_ops and rebuild is None:
+                unused.add(traced)
+                continue
+            needed.update(ins)
+        needed.update(_refs(step[1:]))  # every other step runs, reading what it mentions
+    return unused
 
 
 def _leaves(tmpl: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Ref]]:
