@@ -167,7 +167,9 @@ def graph_loss(
     return loss
 
 
-def ag_training_side(ag: Any, ps: list, loss_fn: Callable[[], Any], lr: float, jit: bool) -> Side:
+def ag_training_side(
+    ag: Any, ps: list, loss_fn: Callable[[], Any], lr: float, jit: bool = False
+) -> Side:
     """autograd_lite training step: clear gradients, ``loss_fn()``, backward, SGD.
 
     Eagerly the update is numpy on ``.data``, as a hand-written loop does it; under ``ag.jit``
