@@ -11,7 +11,7 @@ import os
 import resource
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,17 +81,43 @@ def library_sides(
     ag_side: Callable[..., Side],
     torch_side: Callable[..., Side],
     *args: Any,
+    jit: bool = False,
 ) -> dict[str, Callable[[], Side]]:
     """Builders of the numpy, autograd_lite and torch sides of a workload, for ``run_timed``.
 
     Each side is built from ``args``; the library sides get their module first. numpy comes first:
-    it is the reference.
+    it is the reference. With ``jit``, an "autograd_lite.jit" side runs autograd_lite's step
+    under ``ag.jit`` (the step must keep no state of its own between calls, see ``jitted``).
     """
-    return {
+    sides = {
         "numpy": lambda: numpy_side(*args),
         "autograd_lite": lambda: ag_side(lib.ag, *args),
+        "autograd_lite.jit": lambda: jitted(lib.ag, ag_side(lib.ag, *args)),
         "torch": lambda: torch_side(lib.torch, *args),
     }
+    if not jit:
+        del sides["autograd_lite.jit"]
+    return sides
+
+
+def jitted(ag: Any, side: Side, tensors: Sequence[Any] = (), optimizer: Any = None) -> Side:
+    """``side`` with its step under ``ag.jit``, already traced and past ag.jit's own check.
+
+    The first call traces (an eager run), the second is the replay ag.jit checks bit for bit
+    against an eager run from the same state. Then the state goes back to where it started:
+    ``tensors``' values, no gradients, an empty ``optimizer`` state. So the step that
+    ``run_timed`` compares with numpy is a replay, and no timed step traces or checks.
+    """
+    step = ag.jit(side.step)
+    start = [t.data.copy() for t in tensors]
+    step()
+    step()
+    for t, data in zip(tensors, start):
+        t.data[...] = data
+        t.grad = None
+    if optimizer is not None:
+        optimizer.state.clear()
+    return Side(step, side.arrays)
 
 
 def record(workload: str, case: str, side: str, **fields: Any) -> dict[str, Any]:

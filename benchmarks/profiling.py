@@ -58,7 +58,7 @@ def make_step(workload: str, side: str) -> Callable[[], Any]:
         builders = mlp.training_sides(lib, X, y, params, reg=0.0, lr=mlp.MLP_LR)
     elif workload in ("op_overhead", "tanh"):
         kind = "mul_add" if workload == "op_overhead" else "tanh"
-        builders = chains.chain_sides(lib, kind, 1, chains.OVERHEAD_OPS)
+        builders = chains.chain_sides(lib, kind, 1, chains.OVERHEAD_OPS, jit=True)
     elif workload == "deep_chain":
         builders = chains.chain_sides(lib, "mul_add", 1, 10**5)
     elif workload == "lenet":
@@ -66,7 +66,7 @@ def make_step(workload: str, side: str) -> Callable[[], Any]:
         builders = library_sides(lib, *sides, *lenet.lenet_problem())
     else:  # hvp
         sides = hvp.numpy_side, hvp.ag_side, hvp.torch_side
-        builders = library_sides(lib, *sides, *hvp.hvp_problem())
+        builders = library_sides(lib, *sides, *hvp.hvp_problem(), jit=True)
     return builders[side]().step
 
 

@@ -24,8 +24,8 @@ def add_ratios(rows: list[dict[str, Any]]) -> None:
         mine = value_of(row)
         if mine is None:
             continue
-        # A ".nn" side (Module + optimizer) is compared with torch's ".nn" side.
-        torch_side = "torch.nn" if row["side"].endswith(".nn") else "torch"
+        # A ".nn" side (Module + optimizer), under ag.jit or not, is compared with torch.nn.
+        torch_side = "torch.nn" if ".nn" in row["side"] else "torch"
         for column, side in (("vs_numpy", "numpy"), ("vs_torch", torch_side)):
             base = by_key.get((row["workload"], row["case"], row["metric"], side))
             # A memory figure of a few bytes (numpy keeps no graph, what it shows is allocator

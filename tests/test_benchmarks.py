@@ -66,13 +66,16 @@ def test_json_has_machine_settings_and_command(smoke):
 def test_every_case_measured_for_numpy_and_autograd_lite_with_sane_numbers(smoke):
     rows = smoke[1]["rows"]
     cases = {(r["workload"], r["case"]) for r in rows}
-    assert ("spiral_step", "float64") in cases
+    assert {("spiral_step", "float64"), ("spiral_step", "float64 Adam")} <= cases
     assert len({c for w, c in cases if w == "op_overhead"}) == 4
     assert ("mlp_memory", "float32") in cases
+    ours = {"autograd_lite", "autograd_lite.jit", "autograd_lite.nn", "autograd_lite.nn.jit"}
     for workload, case in cases:
         sides = {r["side"]: r for r in rows if (r["workload"], r["case"]) == (workload, case)}
         ok = {s for s, r in sides.items() if r["status"] == "ok"}
-        assert {"numpy", "autograd_lite"} <= ok <= {"numpy", "autograd_lite", "autograd_lite.nn"}
+        assert "numpy" in ok and ok & ours and ok <= ours | {"numpy"}, (workload, case, ok)
+        if workload != "mlp_memory":  # every timed eager side has its ag.jit twin
+            assert all(s + ".jit" in ok for s in ok & {"autograd_lite", "autograd_lite.nn"})
     for r in rows:
         if r["status"] != "ok":
             assert r["status"] == "skipped" and r["side"] in ("torch", "torch.nn"), r
@@ -123,10 +126,11 @@ def test_ratios_and_notes_in_the_report():
         return base | {"metric": "time", "unit": "us", "median": median, "p10": 1.0, "p90": 9.0}
 
     rows = [row("numpy", 2.0), row("autograd_lite", 3.0), row("torch", None, "skipped")]
-    rows += [row("autograd_lite.nn", 4.0), row("torch.nn", 8.0)]
+    rows += [row("autograd_lite.nn", 4.0), row("torch.nn", 8.0), row("autograd_lite.nn.jit", 2.0)]
     report.add_ratios(rows)
     assert rows[1]["vs_numpy"] == 1.5 and rows[1]["vs_torch"] is None
     assert rows[3]["vs_numpy"] == 2.0 and rows[3]["vs_torch"] == 0.5  # .nn against torch.nn
+    assert rows[5]["vs_numpy"] == 1.0 and rows[5]["vs_torch"] == 0.25  # .nn.jit too
     result = {
         "command": "python -m benchmarks",
         "machine": {

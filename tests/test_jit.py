@@ -421,3 +421,21 @@ def test_a_numpy_slice_of_an_array_argument_is_refused_not_read_stale():
         assert np.array_equal(
             sliced(ag.tensor(np.arange(start, start + 3))).data, [start, start + 1]
         )
+
+
+def test_a_hessian_vector_product_skips_the_unused_loss_and_equals_eager():
+    w = ag.tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    v = ag.tensor(np.array([1.0, 0.0, -1.0]))
+
+    def hvp(x):
+        loss = ag.sum(ag.tanh(w * x) * x - w)
+        (g,) = ag.grad(loss, [w], create_graph=True)
+        return ag.grad(ag.sum(g * v), [w])[0]
+
+    jitted = ag.jit(hvp)
+    for shift in (0.0, 0.5, -1.0):  # a trace, a checked replay, a plain replay
+        x = ag.tensor(np.array([1.0, 2.0, 3.0]) + shift)
+        assert np.array_equal(jitted(x).data, hvp(x).data)
+    unused = [line for line in jitted.program.splitlines() if "unused: not replayed" in line]
+    ops = [line.split("=")[1].split("(")[0].strip() for line in unused]
+    assert ops == ["multiply", "subtract", "sum"]  # the loss: the HVP reads its gradient only

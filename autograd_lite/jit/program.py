@@ -5,7 +5,9 @@ listing, also kept as data in ``Program.lines``): an op's forward on arrays; for
 pass, each op's backward in the order the engine's walk ran them, the un-broadcasting sums
 and the gradient sums it made; the recorded units (optimiser steps, deliveries into ``.grad``,
 random draws) called again. Replaying is calling the compiled function: no Tensor or Op is
-made per op.
+made per op. Two things make it faster than the eager run besides: an op whose value nothing
+reads is left out (a Hessian-vector product's loss), and the backward of add, subtract and
+multiply is written out inline.
 """
 
 from __future__ import annotations
@@ -17,8 +19,17 @@ import numpy as np
 
 from ..core import Tensor
 from ..core.engine import _add, _own, _root_gradient, unbroadcast
-from ..ops.elementwise import _Binary
+from ..ops.elementwise import Add, Multiply, Subtract, _Binary
 from .trace import JitError, Ref, Tracer
+
+# The backward of the commonest ops, written out as what it evaluates on arrays for each input
+# (g: the upstream gradient, a and b: the inputs), so that a replay makes no Python call for an
+# add and one ufunc call for a multiply. Keyed by the method: each entry must say what it says.
+_INLINE_BACKWARD = {
+    Add.backward: ("{g}", "{g}"),
+    Subtract.backward: ("{g}", "-{g}"),
+    Multiply.backward: ("{g} * {b}", "{g} * {a}"),
+}
 
 
 def _tensor(data: Any) -> Tensor:
@@ -69,7 +80,7 @@ class Program:
         self.tracer = tracer
         self.env: dict[str, Any] = {
             "_T": _tensor, "_asarray": np.asarray, "_unbroadcast": unbroadcast, "_add": _add,
-            "_own": _own, "_root_gradient": _root_gradient, "_grad_of": _grad_of, "_ones": np.ones,
+            "_own": _own, "_root_gradient": _root_gradient, "_grad_of": _grad_of,
         }  # fmt: skip
         self.code: list[str] = []
         self.lines: list[Line] = []
@@ -79,6 +90,7 @@ class Program:
         self._pass_grads: set[str] = set()  # gradients written in the current backward pass
         self.op_name: dict[int, str] = {}  # id(traced op) -> its name in the code
         self._summed: set[Ref] = set()
+        self._unused = _unused_ops(tracer.steps, outputs)
         for step in tracer.steps:
             getattr(self, "_" + step[0])(*step[1:])
         result = self._expr(outputs, obj=True)
@@ -166,6 +178,17 @@ class Program:
     # ------------------------------------------------------------------ the steps
 
     def _op(self, traced: int, op: Any, ins: list[Ref], out: Ref, rebuild: Any) -> None:
+        shown = ", ".join(self._show(r) for r in ins)
+        params = ", ".join(f"{k}={v!r}" for k, v in op.describe().items() if _short(v))
+        made = np.asarray(self._slot_object(out).data)
+        built = [r for r in _refs(rebuild[1:] if rebuild else ()) if r[0] != "const"]
+        reads = self._names(ins) + self._names(built)  # (a target the op was built with)
+        text = f"v{out[1]} = {op.name}({shown}{', ' if params else ''}{params})"
+        if traced in self._unused:
+            text += "  (unused: not replayed)"
+        self.lines.append(Line(text, "op", reads, (f"v{out[1]}",), (made.shape, made.dtype)))
+        if traced in self._unused:
+            return
         args = ", ".join(self._array(r) for r in ins)
         if rebuild is None:
             if isinstance(op, _Binary) and type(op).forward is _Binary.forward:
@@ -187,13 +210,6 @@ class Program:
         if self.tracer.slots[out[1]][1].data.ndim == 0:  # numpy gives scalars for 0-d results
             call = f"_asarray({call})"
         self.code.append(f"v{out[1]} = {call}")
-        shown = ", ".join(self._show(r) for r in ins)
-        params = ", ".join(f"{k}={v!r}" for k, v in op.describe().items() if _short(v))
-        made = np.asarray(self._slot_object(out).data)
-        built = [r for r in _refs(rebuild[1:] if rebuild else ()) if r[0] != "const"]
-        reads = self._names(ins) + self._names(built)  # (a target the op was built with)
-        self.lines.append(Line(f"v{out[1]} = {op.name}({shown}{', ' if params else ''}{params})",
-                               "op", reads, (f"v{out[1]}",), (made.shape, made.dtype)))  # fmt: skip
 
     def _unit(self, fn: Any, args: Any, kwargs: Any, result: Any) -> None:
         name = self._bind("u", fn)
@@ -239,7 +255,8 @@ class Program:
             if g is None:
                 slot = self.tracer.slots[ref[1]][1] if ref[0] == "slot" else None
                 dtype = np.asarray(slot.data if slot is not None else 0.0).dtype
-                value = f"_ones({np.shape(slot.data) if slot is not None else ()}, '{dtype}')"
+                shape = np.shape(slot.data) if slot is not None else ()
+                value = f"{self._bind('one', np.ones(shape, dtype))}.copy()"  # (np.ones: ~1 us)
             else:
                 value = f"_root_gradient(_T({y}), {self._object(g)}, False, 'backward', 'grad')"
             seed = f"g_{self._show(ref)}"
@@ -260,16 +277,20 @@ class Program:
             if end:
                 continue
             op = self.op_name[op_id]
-            args = ", ".join([g, self._array(t), *(self._array(r) for r in ins)])
-            self.code.append(f"_d = {op}.backward({args})")
-            if len(ins) == 1:
-                self.code.append("_d = _d if type(_d) is tuple else (_d,)")
+            inline = _INLINE_BACKWARD.get(type(self.tracer.ops[op_id][0]).backward)
+            arrays = [self._array(r) for r in ins]
+            if inline is None:
+                self.code.append(f"_d = {op}.backward({', '.join([g, self._array(t), *arrays])})")
+                if len(ins) == 1:
+                    self.code.append("_d = _d if type(_d) is tuple else (_d,)")
             shown = self._show(t)
             reads = (f"g_{shown}", shown, *self._names(ins))
             self.lines.append(Line(f"d = {self._op_label(op_id)}.backward({', '.join(reads)})",
                                    "backward", reads, ("d",)))  # fmt: skip
             for i, kind, x, fit in edges:
                 gx = f"_d[{i}]"
+                if inline is not None:
+                    gx = inline[i].format(g=g, a=arrays[0], b=arrays[1])
                 if fit:
                     gx = f"_unbroadcast({gx}, {self._array(x)}, {op})"
                     self.lines.append(Line(f"    d[{i}] summed to {self._show(x)}'s shape", "sum"))
@@ -332,6 +353,25 @@ def _refs(tmpl: Any) -> list[Ref]:
 def _leaves(tmpl: Any) -> list[tuple[tuple[Any, ...], Ref]]:
     """The slots in a template, with the path (indices, keys) to each."""
     return [(path, ref) for path, ref in _paths(tmpl) if ref[0] == "slot"]
+
+
+def _unused_ops(steps: list[tuple[Any, ...]], outputs: Any) -> set[int]:
+    """The ops whose value nothing reads: not the result, no later step (as the loss of a
+    Hessian-vector product, whose gradient graph is all that is used). Their forward would be
+    wasted work. An op that a backward pass runs, or one built anew on every replay (its
+    constructor checks what it is given), keeps its forward."""
+    backward_ops = {s[0] for step in steps if step[0] == "backward" for s in step[2]}
+    needed = set(_refs(outputs))
+    unused = set()
+    for step in reversed(steps):
+        if step[0] == "op":
+            _, traced, _, ins, out, rebuild = step
+            if out not in needed and traced not in backward_ops and rebuild is None:
+                unused.add(traced)
+                continue
+            needed.update(ins)
+        needed.update(_refs(step[1:]))  # every other step runs, reading what it mentions
+    return unused
 
 
 def _paths(tmpl: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Ref]]:

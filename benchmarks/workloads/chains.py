@@ -1,7 +1,8 @@
 """Workloads 3 and 4: long chains of tiny ops, where per-op overhead is all there is.
 
 Op overhead: 1,000 ops -- ``x * 1.0001`` and ``x + 0.001`` alternating, or ``tanh`` -- on a
-1-element and a 1,000-element tensor, forward + backward, reported in microseconds per op.
+1-element and a 1,000-element tensor, forward + backward, reported in microseconds per op;
+autograd_lite runs it eagerly and under ``ag.jit`` (the chain traced once, then replayed).
 
 Deep chain: 10^4 .. 10^6 alternating mul/add ops on a 1-element tensor, forward + backward. Time
 per op comes from one interleaved worker per size; peak memory per op from one fresh worker per
@@ -95,9 +96,9 @@ def torch_side(torch: Any, kind: str, size: int, n_ops: int) -> Side:
     return Side(step, lambda y: {"y": y.detach().numpy(), "grad x": x.grad.numpy()})
 
 
-def chain_sides(lib: Libraries, kind: str, size: int, n_ops: int) -> dict:
-    """Builders of the three sides of one chain."""
-    return library_sides(lib, numpy_side, ag_side, torch_side, kind, size, n_ops)
+def chain_sides(lib: Libraries, kind: str, size: int, n_ops: int, jit: bool = False) -> dict:
+    """Builders of the sides of one chain (with ``jit``, autograd_lite under ``ag.jit`` too)."""
+    return library_sides(lib, numpy_side, ag_side, torch_side, kind, size, n_ops, jit=jit)
 
 
 def run_overhead(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:
@@ -109,7 +110,7 @@ def run_overhead(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:
                 "op_overhead",
                 f"{kind} size={size}",
                 lib,
-                chain_sides(lib, kind, size, OVERHEAD_OPS),
+                chain_sides(lib, kind, size, OVERHEAD_OPS, jit=True),
                 rounds=rounds,
                 warmup=warmup,
                 unit="us",

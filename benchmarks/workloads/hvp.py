@@ -1,7 +1,9 @@
 """Workload 5b: Hessian-vector product of the spiral MLP loss (2 -> 100 -> 3, reg 1e-3, float64).
 
 autograd_lite and PyTorch do reverse-over-reverse: ``grad(loss, params, create_graph=True)``,
-the dot product of those gradients with a fixed direction ``v``, then a second ``grad``.
+the dot product of those gradients with a fixed direction ``v``, then a second ``grad``;
+autograd_lite also under ``ag.jit``, which records the ops of the first backward and replays
+both passes as one flat program.
 
 By hand nobody differentiates a backward pass twice; the classic from-scratch way is Pearlmutter's
 R-operator (forward-over-reverse): push the directional derivative along ``v`` through the
@@ -117,7 +119,7 @@ def run(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:
         "hvp",
         "spiral float64",
         lib,
-        library_sides(lib, numpy_side, ag_side, torch_side, X, y, params, v),
+        library_sides(lib, numpy_side, ag_side, torch_side, X, y, params, v, jit=True),
         rounds=rounds,
         warmup=warmup,
         unit="us",

@@ -145,7 +145,7 @@ def ag_side(ag: Any, X: np.ndarray, y: np.ndarray, conv: list, head: list) -> Si
     Xt = ag.tensor(X)
     ps = [ag.tensor(p.copy(), requires_grad=True) for p in conv + head]
     fns = F.conv2d, F.max_pool2d, ag.relu, ag.softmax_cross_entropy, ag.sum
-    return ag_training_side(ps, lambda: lenet_loss(*fns, Xt, y, ps), LR)
+    return ag_training_side(ag, ps, lambda: lenet_loss(*fns, Xt, y, ps), LR)
 
 
 def torch_side(torch: Any, X: np.ndarray, y: np.ndarray, conv: list, head: list) -> Side:

@@ -1,8 +1,15 @@
 """Workload 2, MLP step, and the ReLU-MLP training step shared with the spiral workload.
 
 One step = clear gradients, forward, fused softmax cross-entropy (+ optional
-``0.5 * reg * sum(W * W)`` for every weight matrix), backward, plain SGD update -- the PyTorch loop
-order, so the gradients of the last step stay readable after ``step()`` for the checks.
+``0.5 * reg * sum(W * W)`` for every weight matrix), backward, plain SGD update (or Adam) -- the
+PyTorch loop order, so the gradients of the last step stay readable after ``step()`` for the
+checks.
+
+Sides: numpy by hand; autograd_lite's core API (tensors, ``ag.relu``,
+``ag.softmax_cross_entropy``) and PyTorch's; the ``.nn`` sides, the same model as
+``nn.Sequential`` of ``nn.Linear``/``nn.ReLU`` with ``F.cross_entropy`` and ``optim.SGD`` or
+``optim.Adam``; and autograd_lite's two under ``ag.jit`` (".jit"). With Adam there are only the
+numpy (Adam written by hand) and ``.nn`` sides.
 
 The numpy side is the CS231n from-scratch code generalised from two layers to a list of layers,
 with one change: the scores are shifted by their row maximum before ``exp``. Every fused softmax
@@ -22,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.harness import Libraries, Side, run_timed
+from benchmarks.harness import Libraries, Side, jitted, run_timed
 
 MLP_SIZES = (784, 512, 512, 10)
 MLP_BATCH, MLP_LR = 256, 0.01
@@ -105,10 +112,28 @@ def numpy_sgd(params: list, grads: list, lr: float) -> None:
         p += -lr * g
 
 
-def numpy_side(X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float) -> Side:
+def numpy_adam(params: list, grads: list, lr: float, moments: dict) -> None:
+    """Adam (betas 0.9, 0.999, eps 1e-8), the textbook update with both bias corrections."""
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    moments["t"] = t = moments.get("t", 0) + 1
+    if "m" not in moments:
+        moments["m"] = [np.zeros_like(p) for p in params]
+        moments["v"] = [np.zeros_like(p) for p in params]
+    for p, g, m, v in zip(params, grads, moments["m"], moments["v"]):
+        m *= b1
+        m += (1 - b1) * g
+        v *= b2
+        v += (1 - b2) * (g * g)
+        p -= (lr / (1 - b1**t)) * m / (np.sqrt(v) / np.sqrt(1 - b2**t) + eps)
+
+
+def numpy_side(
+    X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float, optimizer: str = "sgd"
+) -> Side:
     params = [p.copy() for p in params]
     rows = np.arange(X.shape[0])
     grads: list = [None] * len(params)
+    moments: dict = {}
 
     def step() -> Any:
         scores, layer_inputs = numpy_mlp_forward(X, params)
@@ -117,7 +142,10 @@ def numpy_side(X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float
             for W in params[0::2]:
                 loss += 0.5 * reg * np.sum(W * W)
         numpy_mlp_backward(dscores, params, layer_inputs, reg, grads, input_grad=False)
-        numpy_sgd(params, grads, lr)
+        if optimizer == "adam":
+            numpy_adam(params, grads, lr, moments)
+        else:
+            numpy_sgd(params, grads, lr)
         return loss
 
     return Side(step, lambda loss: state_arrays(loss, params, grads))
@@ -139,22 +167,34 @@ def graph_loss(
     return loss
 
 
-def ag_training_side(ps: list, loss_fn: Callable[[], Any], lr: float) -> Side:
-    """autograd_lite training step: clear gradients, ``loss_fn()``, backward, SGD on ``.data``."""
+def ag_training_side(
+    ag: Any, ps: list, loss_fn: Callable[[], Any], lr: float, jit: bool = False
+) -> Side:
+    """autograd_lite training step: clear gradients, ``loss_fn()``, backward, SGD.
+
+    Eagerly the update is numpy on ``.data``, as a hand-written loop does it; under ``ag.jit``
+    it is ``p.sub_(lr * p.grad)``, which the tracer sees (a raw write into ``.data`` it cannot).
+    """
 
     def step() -> Any:
         for p in ps:
             p.grad = None
         loss = loss_fn()
         loss.backward()
-        for p in ps:
-            p.data -= lr * p.grad.data
+        if jit:
+            with ag.no_grad():
+                for p in ps:
+                    p.sub_(lr * p.grad)
+        else:
+            for p in ps:
+                p.data -= lr * p.grad.data
         return loss
 
-    return Side(
+    side = Side(
         step,
         lambda loss: state_arrays(loss.data, [p.data for p in ps], [p.grad.data for p in ps]),
     )
+    return jitted(ag, side, ps) if jit else side
 
 
 def torch_training_side(torch: Any, ps: list, loss_fn: Callable[[], Any], lr: float) -> Side:
@@ -178,12 +218,14 @@ def torch_training_side(torch: Any, ps: list, loss_fn: Callable[[], Any], lr: fl
     )
 
 
-def ag_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float) -> Side:
+def ag_side(
+    ag: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float, jit: bool = False
+) -> Side:
     Xt = ag.tensor(X)
     ps = [ag.tensor(p.copy(), requires_grad=True) for p in params]
     layers = list(zip(ps[0::2], ps[1::2]))
     loss_fn = ag.relu, ag.softmax_cross_entropy, ag.sum
-    return ag_training_side(ps, lambda: graph_loss(*loss_fn, Xt, y, layers, reg), lr)
+    return ag_training_side(ag, ps, lambda: graph_loss(*loss_fn, Xt, y, layers, reg), lr, jit)
 
 
 def torch_side(
@@ -229,8 +271,17 @@ def optimizer_side(
     return Side(step, arrays)
 
 
-def ag_nn_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float) -> Side:
-    """autograd_lite.nn: Sequential(Linear, ReLU, ...), F.cross_entropy, optim.SGD."""
+def ag_nn_side(
+    ag: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    params: list,
+    reg: float,
+    lr: float,
+    optimizer: str = "sgd",
+    jit: bool = False,
+) -> Side:
+    """autograd_lite.nn: Sequential(Linear, ReLU, ...), F.cross_entropy, optim.SGD or Adam."""
     nn = importlib.import_module("autograd_lite.nn")
     optim = importlib.import_module("autograd_lite.optim")
     layers: list = []
@@ -239,19 +290,26 @@ def ag_nn_side(ag: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, 
         lin.weight.data[...], lin.bias.data[...] = W.T, b
         layers += [lin, nn.ReLU()]
     model = nn.Sequential(*layers[:-1])
-    opt = optim.SGD(model.parameters(), lr=lr)
+    opt = (optim.Adam if optimizer == "adam" else optim.SGD)(model.parameters(), lr=lr)
     Xt = ag.tensor(X)
-    return optimizer_side(
+    side = optimizer_side(
         opt,
         lambda: nn_loss(model, nn.functional.cross_entropy, ag.sum, Xt, y, reg),
         lambda loss: nn_arrays(loss, list(model[0::2]), lambda t: t.data),
     )
+    return jitted(ag, side, list(model.parameters()), opt) if jit else side
 
 
 def torch_nn_side(
-    torch: Any, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float
+    torch: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    params: list,
+    reg: float,
+    lr: float,
+    optimizer: str = "sgd",
 ) -> Side:
-    """torch.nn: Sequential(Linear, ReLU, ...), F.cross_entropy, optim.SGD."""
+    """torch.nn: Sequential(Linear, ReLU, ...), F.cross_entropy, optim.SGD or Adam."""
     nn = torch.nn
     layers: list = []
     for W, b in zip(params[0::2], params[1::2]):
@@ -261,7 +319,7 @@ def torch_nn_side(
             lin.bias.copy_(torch.from_numpy(b))
         layers += [lin, nn.ReLU()]
     model = nn.Sequential(*layers[:-1])
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    opt = (torch.optim.Adam if optimizer == "adam" else torch.optim.SGD)(model.parameters(), lr=lr)
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
     return optimizer_side(
         opt,
@@ -271,18 +329,31 @@ def torch_nn_side(
 
 
 def training_sides(
-    lib: Libraries, X: np.ndarray, y: np.ndarray, params: list, reg: float, lr: float
+    lib: Libraries,
+    X: np.ndarray,
+    y: np.ndarray,
+    params: list,
+    reg: float,
+    lr: float,
+    optimizer: str = "sgd",
 ) -> dict:
     """Builders of the sides of one training step (numpy first: it is the reference).
 
-    The ``.nn`` sides (Module + optimizer) come after the headline core-API sides.
+    The ``.nn`` sides (Module + optimizer) come after the headline core-API sides, which exist
+    for SGD only.
     """
+    ag, torch, args = lib.ag, lib.torch, (X, y, params, reg, lr)
+    core = {
+        "autograd_lite": lambda: ag_side(ag, *args),
+        "autograd_lite.jit": lambda: ag_side(ag, *args, jit=True),
+        "torch": lambda: torch_side(torch, *args),
+    }
     return {
-        "numpy": lambda: numpy_side(X, y, params, reg, lr),
-        "autograd_lite": lambda: ag_side(lib.ag, X, y, params, reg, lr),
-        "torch": lambda: torch_side(lib.torch, X, y, params, reg, lr),
-        "autograd_lite.nn": lambda: ag_nn_side(lib.ag, X, y, params, reg, lr),
-        "torch.nn": lambda: torch_nn_side(lib.torch, X, y, params, reg, lr),
+        "numpy": lambda: numpy_side(*args, optimizer),
+        **(core if optimizer == "sgd" else {}),
+        "autograd_lite.nn": lambda: ag_nn_side(ag, *args, optimizer),
+        "autograd_lite.nn.jit": lambda: ag_nn_side(ag, *args, optimizer, jit=True),
+        "torch.nn": lambda: torch_nn_side(torch, *args, optimizer),
     }
 
 

@@ -2,8 +2,9 @@
 
 300 points of the 3-class spiral (fixed seed), a 2 -> 100 -> 3 ReLU net, fused softmax
 cross-entropy plus ``0.5 * reg * sum(W * W)`` for both weight matrices (reg 1e-3), SGD with
-lr 1.0, float64. The step itself is the shared training step of ``mlp.py`` (its docstring says how
-the numpy side follows the CS231n code).
+lr 1.0, float64; and the same with Adam (lr 0.01) through the ``.nn`` sides. The step itself is
+the shared training step of ``mlp.py`` (its docstring says how the numpy side follows the CS231n
+code).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from benchmarks.workloads.mlp import init_params, training_sides
 
 N_PER_CLASS, N_CLASSES = 100, 3
 SIZES = (2, 100, N_CLASSES)
-REG, LR = 1e-3, 1.0
+REG, LR, ADAM_LR = 1e-3, 1.0, 0.01
 
 
 def spiral_problem() -> tuple[np.ndarray, np.ndarray, list]:
@@ -36,13 +37,17 @@ def spiral_problem() -> tuple[np.ndarray, np.ndarray, list]:
 def run(lib: Libraries, cfg: dict[str, Any]) -> list[dict[str, Any]]:
     X, y, params = spiral_problem()
     rounds, warmup = {"full": (1000, 50), "quick": (200, 20), "smoke": (5, 2)}[cfg["mode"]]
-    return run_timed(
-        "spiral_step",
-        "float64",
-        lib,
-        training_sides(lib, X, y, params, reg=REG, lr=LR),
-        rounds=rounds,
-        warmup=warmup,
-        unit="us",
-        dtype="float64",
-    )
+    return [
+        row
+        for case, lr, optimizer in (("float64", LR, "sgd"), ("float64 Adam", ADAM_LR, "adam"))
+        for row in run_timed(
+            "spiral_step",
+            case,
+            lib,
+            training_sides(lib, X, y, params, reg=REG, lr=lr, optimizer=optimizer),
+            rounds=rounds,
+            warmup=warmup,
+            unit="us",
+            dtype="float64",
+        )
+    ]
