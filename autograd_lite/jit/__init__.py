@@ -11,7 +11,7 @@
 ...         w.sub_(0.1 * w.grad)
 ...     return loss
 >>> [round(step(np.array([1.0, 1.0])).item(), 4) for _ in range(3)]  # traced, then replayed
-[4.0, 0.64, 0.1024]
+[4.0, 1.44, 0.5184]
 
 The first call with a new *signature* (tensors and arrays by shape and dtype, Python scalars by
 value, other objects by identity, and the grad mode) runs the function eagerly while a tracer
