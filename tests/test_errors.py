@@ -1068,7 +1068,7 @@ CASES: list[Case] = [
     ),
     Case(
         "transpose repeated axes",
-        lambda e: e.a.transpose(0, 0),
+        lambda e: e.a.transpose((0, 0)),  # (two ints are PyTorch's swap: (0, 0) is x itself)
         ValueError,
         r"transpose: axes \(0, 0\) are not a permutation of the 2 axes of a tensor of shape "
         r"\(2, 3\)",

@@ -24,7 +24,7 @@ def test_flatten_method_takes_pytorchs_start_and_end_dims():
     assert ag.tensor(3.0).flatten().shape == (1,)  # PyTorch: a 0-d tensor becomes 1-d
 
 
-def test_transpose_of_two_ints_swaps_them_unless_the_tensor_is_2d():
+def test_transpose_of_two_ints_swaps_them_as_pytorch():
     x = _x(2, 3, 4)
     assert x.transpose(0, 2).shape == (4, 3, 2)  # PyTorch's swap (numpy would refuse)
     assert x.transpose(2, 0, 1).shape == (4, 2, 3)  # numpy's permutation
@@ -32,6 +32,8 @@ def test_transpose_of_two_ints_swaps_them_unless_the_tensor_is_2d():
     assert x.transpose().shape == x.T.shape == (4, 3, 2)
     m = _x(2, 3)
     np.testing.assert_array_equal(m.transpose(1, 0).data, m.data.T)  # the two agree on 2-D
+    np.testing.assert_array_equal(m.transpose(0, 1).data, m.data.T)  # PyTorch's, not the identity
+    np.testing.assert_array_equal(m.transpose(-2, -1).data, m.data.T)
     assert ag.transpose(x, 0, 1).shape == (3, 2, 4)  # torch.transpose(x, 0, 1)
 
 

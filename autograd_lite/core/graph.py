@@ -49,7 +49,7 @@ class Op:
     >>> x = ag.tensor(2.0, requires_grad=True)
     >>> Cube()(x).backward()
     >>> x.grad
-    tensor(12.)
+    tensor(12., dtype=float32)
     """
 
     __slots__ = ("inputs", "needs_grad", "scope", "saved", "_epoch", "_trace")

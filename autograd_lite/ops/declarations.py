@@ -118,7 +118,7 @@ def declare(
     ... def cube(x):
     ...     return x * x * x
     >>> ag.tensor([2.0]).cube()
-    tensor([8.])
+    tensor([8.], dtype=float32)
     """
 
     def register(fn: Fn) -> Fn:

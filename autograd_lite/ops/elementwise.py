@@ -860,7 +860,7 @@ def clip(
     >>> x = ag.tensor([-2.0, 0.5, 3.0], requires_grad=True)
     >>> ag.clip(x, -1, 1).sum().backward()
     >>> x.grad
-    tensor([0., 1., 0.])
+    tensor([0., 1., 0.], dtype=float32)
     """
     lo = pick(
         "clip", "a_min", UNSET if a_min is None else a_min, "min", UNSET if min is None else min
@@ -1004,7 +1004,7 @@ def sinc(x: ArrayLike) -> Any:
     >>> x = ag.tensor([0.0, 0.5], requires_grad=True)
     >>> ag.sinc(x).sum().backward()
     >>> x.grad.round(4)
-    tensor([ 0.    , -1.2732])
+    tensor([ 0.    , -1.2732], dtype=float32)
     """
     return apply_unary(Sinc(), x)
 
@@ -1061,7 +1061,7 @@ def round(x: ArrayLike, decimals: int = 0) -> Any:  # noqa: A001 - numpy's name
 
     >>> import autograd_lite as ag
     >>> ag.round(ag.tensor([0.5, 1.5, 2.25])), ag.round(ag.tensor([1.25, 3.14159]), 1)
-    (tensor([0., 2., 2.]), tensor([1.2, 3.1]))
+    (tensor([0., 2., 2.], dtype=float32), tensor([1.2, 3.1], dtype=float32))
     """
     return apply_unary(Round(decimals), x)
 
@@ -1089,7 +1089,7 @@ def remainder(a: ArrayLike, b: ArrayLike) -> Any:
 
     >>> import autograd_lite as ag
     >>> ag.remainder(ag.tensor([-3.0, 5.0]), 2.0)
-    tensor([1., 1.])
+    tensor([1., 1.], dtype=float32)
     """
     return apply_binary(Remainder(), a, b)
 
@@ -1104,7 +1104,7 @@ def fmod(a: ArrayLike, b: ArrayLike) -> Any:
 
     >>> import autograd_lite as ag
     >>> ag.fmod(ag.tensor([-3.0, 5.0]), 2.0)
-    tensor([-1.,  1.])
+    tensor([-1.,  1.], dtype=float32)
     """
     return apply_binary(Fmod(), a, b)
 

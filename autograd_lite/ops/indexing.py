@@ -76,7 +76,7 @@ def take(a: ArrayLike, indices: Any, axis: int | None = None, *, mode: str = "ra
 
     >>> import autograd_lite as ag
     >>> ag.take(ag.tensor([[1.0, 2.0], [3.0, 4.0]]), [3, 0])
-    tensor([4., 1.])
+    tensor([4., 1.], dtype=float32)
     """
     if mode != "raise":
         raise ValueError(f"take: only mode='raise' is supported, got mode={mode!r}")
@@ -97,7 +97,7 @@ def take_along_axis(arr: ArrayLike, indices: Any, axis: int | None = -1) -> Any:
     >>> import numpy as np, autograd_lite as ag
     >>> x = ag.tensor([[3.0, 1.0, 2.0]])
     >>> ag.take_along_axis(x, np.argsort(x.data, axis=1), axis=1)
-    tensor([[1., 2., 3.]])
+    tensor([[1., 2., 3.]], dtype=float32)
     """
     x = _array_or_tensor(arr)
     idx = _indices("take_along_axis", indices)
@@ -126,7 +126,7 @@ def repeat(a: ArrayLike, repeats: Any, axis: int | None = None) -> Any:
 
     >>> import autograd_lite as ag
     >>> ag.repeat(ag.tensor([1.0, 2.0]), [1, 3])
-    tensor([1., 2., 2., 2.])
+    tensor([1., 2., 2., 2.], dtype=float32)
     """
     x = _array_or_tensor(a)
     if axis is None:
@@ -155,7 +155,7 @@ def gather(input: ArrayLike, dim: int, index: Any) -> Any:  # noqa: A002 - PyTor
     >>> import autograd_lite as ag
     >>> ag.tensor([[1.0, 2.0], [3.0, 4.0]]).gather(1, [[1], [0]])
     tensor([[2.],
-            [3.]])
+            [3.]], dtype=float32)
     """
     x = _array_or_tensor(input)
     idx = _indices("gather", index)
@@ -236,7 +236,7 @@ def masked_fill(input: ArrayLike, mask: Any, value: Any) -> Any:  # noqa: A002
 
     >>> import numpy as np, autograd_lite as ag
     >>> ag.tensor([1.0, 2.0, 3.0]).masked_fill(np.array([True, False, True]), 0.0)
-    tensor([0., 2., 0.])
+    tensor([0., 2., 0.], dtype=float32)
     """
     x = _array_or_tensor(input)
     m = np.asarray(_value(mask))
@@ -284,7 +284,7 @@ def pad(
 
     >>> import autograd_lite as ag
     >>> ag.pad(ag.tensor([1.0, 2.0, 3.0]), (2, 1), mode="reflect")
-    tensor([3., 2., 1., 2., 3., 2.])
+    tensor([3., 2., 1., 2., 3., 2.], dtype=float32)
     """
     x = _array_or_tensor(array)
     if mode not in _PAD_MODES:

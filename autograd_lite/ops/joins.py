@@ -28,7 +28,7 @@ def hstack(tup: Sequence[ArrayLike]) -> Any:
 
     >>> import autograd_lite as ag
     >>> ag.hstack([ag.tensor([1.0, 2.0]), ag.tensor([3.0])])
-    tensor([1., 2., 3.])
+    tensor([1., 2., 3.], dtype=float32)
     """
     arrays = [atleast_1d(x) for x in tup]
     return _concatenated("hstack", arrays, 0 if arrays and arrays[0].ndim == 1 else 1)

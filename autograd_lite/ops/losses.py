@@ -324,7 +324,7 @@ def softmax_cross_entropy(
     >>> loss = ag.softmax_cross_entropy(x, [0])
     >>> loss.backward()
     >>> x.grad.round(4)
-    tensor([[-0.1562,  0.1142,  0.042 ]])
+    tensor([[-0.1562,  0.1142,  0.042 ]], dtype=float32)
     """
     op = "softmax_cross_entropy"
     _check_reduction(op, reduction)

@@ -113,7 +113,7 @@ def flip(m: ArrayLike, axis: Axis = UNSET, *, dims: Axis = UNSET) -> Any:
     >>> import autograd_lite as ag
     >>> ag.flip(ag.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=1)
     tensor([[2., 1.],
-            [4., 3.]])
+            [4., 3.]], dtype=float32)
     """
     m = _array_or_tensor(m)
     axes: Any = _either("flip", "axis", axis, "dims", dims, None)
@@ -151,7 +151,7 @@ def rot90(m: ArrayLike, k: int = 1, axes: Sequence[int] = UNSET, *, dims: Any = 
     >>> import autograd_lite as ag
     >>> ag.rot90(ag.tensor([[1.0, 2.0], [3.0, 4.0]]))
     tensor([[2., 4.],
-            [1., 3.]])
+            [1., 3.]], dtype=float32)
     """
     m = _array_or_tensor(m)
     plane = _either("rot90", "axes", axes, "dims", dims, (0, 1))
@@ -185,7 +185,7 @@ def roll(
 
     >>> import autograd_lite as ag
     >>> ag.roll(ag.tensor([1.0, 2.0, 3.0]), 1)
-    tensor([3., 1., 2.])
+    tensor([3., 1., 2.], dtype=float32)
     """
     a = _array_or_tensor(a)
     shift = _either("roll", "shift", shift, "shifts", shifts, UNSET)
@@ -354,7 +354,7 @@ def atleast_1d(*arys: ArrayLike) -> Any:
 
     >>> import autograd_lite as ag
     >>> ag.atleast_1d(ag.tensor(2.0))
-    tensor([2.])
+    tensor([2.], dtype=float32)
     """
     return _atleast(arys, 1, lambda shape: (1,))
 
@@ -411,7 +411,7 @@ def tile(A: ArrayLike, reps: ShapeLike) -> Any:  # noqa: N803 - numpy's name
     >>> import autograd_lite as ag
     >>> ag.tile(ag.tensor([1.0, 2.0]), (2, 2))
     tensor([[1., 2., 1., 2.],
-            [1., 2., 1., 2.]])
+            [1., 2., 1., 2.]], dtype=float32)
     """
     return _tile("tile", A, reps)
 

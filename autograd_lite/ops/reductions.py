@@ -561,7 +561,7 @@ sum = _reduction(  # noqa: A001 - numpy's name
     >>> import autograd_lite as ag
     >>> x = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
     >>> ag.sum(x, axis=0), x.sum(1, True).shape
-    (tensor([4., 6.]), (2, 1))
+    (tensor([4., 6.], dtype=float32), (2, 1))
     """,
 )
 mean = _reduction("mean", Mean, np.mean, "Mean over ``axis`` (None: all elements), like np.mean.")
@@ -577,7 +577,7 @@ prod = _reduction(
     >>> x = ag.tensor([2.0, 0.0, 3.0], requires_grad=True)
     >>> ag.prod(x).backward()
     >>> x.grad
-    tensor([0., 6., 0.])
+    tensor([0., 6., 0.], dtype=float32)
     """,
 )
 amax = _reduction(
@@ -686,7 +686,7 @@ max = _extreme(  # noqa: A001 - numpy's name
     >>> import autograd_lite as ag
     >>> x = ag.tensor([[1.0, 5.0], [4.0, 2.0]])
     >>> ag.max(x, axis=1)
-    tensor([5., 4.])
+    tensor([5., 4.], dtype=float32)
     >>> ag.max(x, dim=1).indices
     tensor([1, 0])
     """,
@@ -801,7 +801,7 @@ var = _spread(
     numpy 2's and PyTorch's name for ``ddof``. The method ``x.var()`` is PyTorch's.
 
     >>> import autograd_lite as ag
-    >>> x = ag.tensor([1.0, 2.0, 3.0, 4.0])
+    >>> x = ag.tensor([1.0, 2.0, 3.0, 4.0], dtype=ag.float64)
     >>> ag.var(x), ag.var(x, dim=0), ag.var(x, ddof=1), x.var()
     (tensor(1.25), tensor(1.66666667), tensor(1.66666667), tensor(1.66666667))
     """,
@@ -855,7 +855,7 @@ def cumprod(x: ArrayLike, axis: int | None = None, *, dim: int = UNSET) -> Any:
     >>> x = ag.tensor([2.0, 0.0, 3.0], requires_grad=True)
     >>> ag.cumprod(x).sum().backward()
     >>> x.grad
-    tensor([1., 8., 0.])
+    tensor([1., 8., 0.], dtype=float32)
     """
     x, axis = _scan_axis("cumprod", x, axis, dim)
     return apply_unary(Cumprod(axis), x)
@@ -969,7 +969,7 @@ def sort(
     >>> import autograd_lite as ag
     >>> x = ag.tensor([3.0, 1.0, 2.0])
     >>> ag.sort(x)
-    tensor([1., 2., 3.])
+    tensor([1., 2., 3.], dtype=float32)
     >>> ag.sort(x, descending=True).indices
     tensor([0, 2, 1])
     """
@@ -997,7 +997,7 @@ def topk(
 
     >>> import autograd_lite as ag
     >>> ag.topk(ag.tensor([1.0, 3.0, 2.0]), 2)
-    topk(values=tensor([3., 2.]), indices=tensor([1, 2]))
+    topk(values=tensor([3., 2.], dtype=float32), indices=tensor([1, 2]))
     """
     x = _input(x)
     axis = _one_axis(dim, x.ndim, "topk", x.shape)
@@ -1079,7 +1079,7 @@ def quantile(
 
     >>> import autograd_lite as ag
     >>> ag.quantile(ag.tensor([1.0, 2.0, 3.0, 4.0]), [0.25, 0.5])
-    tensor([1.75, 2.5 ])
+    tensor([1.75, 2.5 ], dtype=float32)
     """
     if dim is not UNSET or keepdim is not UNSET:
         axis, keepdims = _spelled("quantile", axis, keepdims, dim, keepdim)
@@ -1127,7 +1127,7 @@ def median(
     >>> import autograd_lite as ag
     >>> x = ag.tensor([4.0, 1.0, 3.0, 2.0])
     >>> ag.median(x), ag.median(x, dim=0).values, x.median()
-    (tensor(2.5), tensor(2.), tensor(2.))
+    (tensor(2.5, dtype=float32), tensor(2., dtype=float32), tensor(2., dtype=float32))
     """
     if dim is UNSET and keepdim is UNSET:
         return _quantile("median", x, 0.5, axis, keepdims, "linear")

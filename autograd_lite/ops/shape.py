@@ -400,9 +400,9 @@ def transpose(x: Any, axes: Any = None, dim1: int | None = None) -> Any:
 @tensor_method("transpose")
 def _transpose_method(self: Tensor, *axes: Any) -> Tensor:
     """``x.transpose()``, ``x.transpose((1, 0))``, ``x.transpose(2, 0, 1)``: numpy's permutation;
-    two ints on a tensor that is not 2-D, ``x.transpose(0, 2)``: PyTorch's swap (on 2-D tensors
-    the two agree)."""
-    if len(axes) == 2 and self.ndim != 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+    two ints, ``x.transpose(0, 2)``: PyTorch's swap. (On a 2-D tensor, numpy's ``(1, 0)`` is
+    the swap too; its ``(0, 1)``, the identity, is PyTorch's swap here.)"""
+    if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
         return swapaxes(self, *axes)
     if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], (int, np.integer))):
         return transpose(self, axes[0])
