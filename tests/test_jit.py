@@ -439,3 +439,18 @@ def test_a_hessian_vector_product_skips_the_unused_loss_and_equals_eager():
     unused = [line for line in jitted.program.splitlines() if "unused: not replayed" in line]
     ops = [line.split("=")[1].split("(")[0].strip() for line in unused]
     assert ops == ["multiply", "subtract", "sum"]  # the loss: the HVP reads its gradient only
+
+
+@pytest.mark.parametrize("method", ["add_", "sub_"])
+def test_a_scaled_in_place_write_scales_the_new_values_on_replay(method):
+    total = ag.zeros(2, dtype=np.float64)
+
+    def accumulate(x):
+        getattr(total, method)(x, alpha=0.5)
+        return total * 1.0
+
+    jitted, sign = ag.jit(accumulate), 1 if method == "add_" else -1
+    for v in (1.0, 2.0, 4.0, 8.0):  # a trace, a checked replay, two plain replays
+        jitted(ag.tensor(np.full(2, v)))
+    assert np.array_equal(total.data, [sign * 7.5] * 2)
+    assert jitted.cache_info()[:2] == (3, 1)

@@ -14,6 +14,8 @@ import doctest
 import importlib.util
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -171,3 +173,14 @@ def test_linked_files_and_named_paths_exist():
         and not p.startswith("benchmarks/results")  # written by the benchmarks
     ]
     assert not missing, f"README names files that do not exist: {missing}"
+
+
+def test_the_jit_listing_is_what_the_example_prints(tmp_path):
+    """The program listing shown under "The program" is the one jit_spiral.py prints."""
+    shown = [code for _, code in _blocks("") if code.startswith("arguments: ")]
+    assert len(shown) == 1
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "jit_spiral.py"), "--quick"],
+        capture_output=True, text=True, cwd=tmp_path, check=True, timeout=600,
+    )  # fmt: skip
+    assert run.stdout.startswith(shown[0])

@@ -49,7 +49,9 @@ def write_in_place(
     return t
 
 
-def _ufunc_in_place(ufunc: Any) -> Callable[[np.ndarray, Any], Any]:
+def _ufunc_in_place(ufunc: Any, alpha: float = 1) -> Callable[[np.ndarray, Any], Any]:
+    if alpha != 1:  # scaled inside the write, so that a replay under ag.jit scales new values
+        return lambda d, o: ufunc(d, np.multiply(o, alpha), out=d, casting="same_kind")
     return lambda d, o: ufunc(d, o, out=d, casting="same_kind")
 
 
@@ -60,13 +62,15 @@ _MUL, _DIV = _ufunc_in_place(np.multiply), _ufunc_in_place(np.true_divide)
 @tensor_method("add_")
 def add_(self: Tensor, other: ArrayLike, *, alpha: float = 1) -> Tensor:
     """In place ``self += alpha * other`` (broadcast to this tensor's shape), as PyTorch."""
-    return write_in_place(self, "add_", other if alpha == 1 else value(other) * alpha, _ADD)
+    write = _ADD if alpha == 1 else _ufunc_in_place(np.add, alpha)
+    return write_in_place(self, "add_", other, write)
 
 
 @tensor_method("sub_")
 def sub_(self: Tensor, other: ArrayLike, *, alpha: float = 1) -> Tensor:
     """In place ``self -= alpha * other``."""
-    return write_in_place(self, "sub_", other if alpha == 1 else value(other) * alpha, _SUB)
+    write = _SUB if alpha == 1 else _ufunc_in_place(np.subtract, alpha)
+    return write_in_place(self, "sub_", other, write)
 
 
 @tensor_method("mul_")
