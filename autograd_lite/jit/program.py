@@ -211,6 +211,12 @@ class Program:
             call = f"_asarray({call})"
         self.code.append(f"v{out[1]} = {call}")
 
+    def _attribute(self, traced: int, name: str, path: tuple[int, ...], out: Ref) -> None:
+        got = f"{self.op_name[traced]}.{name}{''.join(f'[{i}]' for i in path)}"
+        self.code.append(f"v{out[1]} = {got}")
+        shown = f"{self._op_label(traced)}.{name}{''.join(f'[{i}]' for i in path)}"
+        self.lines.append(Line(f"v{out[1]} = {shown}", "op", (), (f"v{out[1]}",)))
+
     def _unit(self, fn: Any, args: Any, kwargs: Any, result: Any) -> None:
         name = self._bind("u", fn)
         call = f"{name}(*{self._expr(args, True)}, **{self._expr(kwargs, True)})"

@@ -132,13 +132,25 @@ class Tracer:
 
     def record(self, op: Op, inputs: tuple[Any, ...], out: Tensor) -> None:
         """An op was applied (called by the core for every op while tracing)."""
+        self._op_step(op, inputs, out)
+
+    def plain(self, op: Op, inputs: tuple[Any, ...], y: Any) -> None:
+        """An op applied to plain arrays: recorded when it reads a traced value (an argument
+        array, or one an earlier step made), as the program must compute it again."""
+        if _mentions(self.known, inputs):
+            self._op_step(op, inputs, y)
+
+    def _op_step(self, op: Op, inputs: tuple[Any, ...], out: Any) -> None:
         replay_op = copy.copy(op)  # the program's own instance: no graph, its own saved state
         replay_op.inputs = None
         ins = [self.ref(x) for x in inputs]
         slot = self.new_slot(out)
         self.ops[id(op)] = (replay_op, slot)
         self.keep.append(op)
-        self.steps.append(("op", id(op), replay_op, ins, slot, self._rebuild(op)))
+        rebuild = self._rebuild(op)
+        self.steps.append(("op", id(op), replay_op, ins, slot, rebuild))
+        if rebuild is not None:
+            self._derived(op)
 
     def _rebuild(self, op: Op) -> Any:
         """How to build the op anew on replay, when it was built from values the function
@@ -151,17 +163,14 @@ class Tracer:
             return None
         return cls, self.template(args), self.template(kwargs)
 
-    def plain(self, op: Op, inputs: tuple[Any, ...], y: Any) -> None:
-        """An op applied to plain arrays: recorded when it reads a traced value (an argument
-        array, or one an earlier step made), as the program must compute it again."""
-        if not _mentions(self.known, inputs):
-            return
-        replay_op = copy.copy(op)
-        ins = [self.ref(x) for x in inputs]
-        slot = self.new_slot(y)
-        self.ops[id(op)] = (replay_op, slot)
-        self.keep.append(op)
-        self.steps.append(("op", id(op), replay_op, ins, slot, self._rebuild(op)))
+    def _derived(self, op: Op) -> None:
+        """The arrays an op built anew on replay made from what it was given (getitem's copy
+        of its index) become slots read from that new op, so that an op later made from them
+        (getitem's backward under create_graph) is built anew too, not from a stale copy."""
+        for name in _attributes(op):
+            for path, a in _arrays(getattr(op, name, None)):
+                if id(a) not in self.known:
+                    self.steps.append(("attribute", id(op), name, path, self.new_slot(a)))
 
     def constructed_op(self, op: Op, cls: type, args: Any, kwargs: Any) -> None:
         if id(op) not in self.constructed:  # (the subclass's __init__ is the first to tell)
@@ -267,6 +276,24 @@ def _closed_over(f: Any) -> list[Any]:
         except ValueError:  # a cell not yet filled
             pass
     return [*cells, *(getattr(f, "__defaults__", None) or ())]
+
+
+def _attributes(op: Op) -> list[str]:
+    """An op's own attributes (its class's slots below Op's, and its __dict__)."""
+    names = list(getattr(op, "__dict__", {}))
+    for c in type(op).__mro__[: type(op).__mro__.index(Op)]:
+        slots = c.__dict__.get("__slots__", ())
+        names += [slots] if isinstance(slots, str) else list(slots)
+    return names
+
+
+def _arrays(obj: Any, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...], np.ndarray]]:
+    """The arrays in ``obj`` and in the tuples inside it, with the indices that reach each."""
+    if isinstance(obj, np.ndarray):
+        return [(path, obj)]
+    if isinstance(obj, tuple):
+        return [found for i, x in enumerate(obj) for found in _arrays(x, (*path, i))]
+    return []
 
 
 def _mentions(known: dict[int, Ref], obj: Any) -> bool:

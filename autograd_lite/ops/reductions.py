@@ -307,8 +307,22 @@ class Logsumexp(_Reduction):
     def backward(self, g, y, x):
         # softmax(x), computed from x shifted by its max (a constant: softmax ignores shifts)
         # rather than as exp(x - y), which would carry y's rounding error into every entry.
-        z = x - _finite_max(value(x), self._axes)
+        # (The shift an op of no gradient: ag.jit replays it on the new x.)
+        z = x - apply_nondifferentiable(FiniteMax(self._axes), x)
         return self._grad_kept(g, x) * exp(z - logsumexp(z, axis=self._axes, keepdims=True))
+
+
+class FiniteMax(Op):
+    """The max over ``axes`` (kept), 0 where it is not finite: a shift, without gradient."""
+
+    __slots__ = ("axes",)
+    name = "finite_max"
+
+    def __init__(self, axes: tuple[int, ...]) -> None:
+        self.axes = axes
+
+    def forward(self, x):
+        return _finite_max(x, self.axes)
 
 
 class _AlongAxis(Op):
@@ -1037,11 +1051,12 @@ def _quantile(op: str, x: Any, q: Any, axis: Any, keepdims: bool, method: str) -
     n = flat.shape[0]
     if n == 0:
         raise ValueError(f"{op}: needs at least one element over axis {axis}, got shape {x.shape}")
-    order = value(argsort(flat, 0))
+    order = argsort(flat, 0)
     grid = tuple(np.indices(flat.shape[1:], sparse=True))
 
     def sorted_at(i: Any) -> Any:  # the i-th smallest of each slice, q's shape in front
-        return getitem(flat, (order[i],) + grid)
+        # (order[i] an op too: under ag.jit, a replay picks the positions of its own sort)
+        return getitem(flat, (value(getitem(order, i)),) + grid)
 
     pos = qs * (n - 1)
     lo, hi = np.floor(pos).astype(np.intp), np.ceil(pos).astype(np.intp)
