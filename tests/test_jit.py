@@ -473,3 +473,21 @@ def test_a_percentile_whose_sorted_order_changes_replays_its_own_order(order):
         expected = f(ag.tensor(x, requires_grad=True)).data
         assert np.array_equal(jitted(ag.tensor(x, requires_grad=True)).data, expected)
     assert jitted.cache_info()[:2] == (3, 1)
+
+
+def test_the_checked_replay_undoes_the_eager_run_on_this_calls_arguments():
+    @ag.jit
+    def f(x):
+        (x * x).sum().backward()
+        return x.grad
+
+    for v in ([1.0, 2.0], [3.0, 4.0], [5.0, 6.0]):  # a trace, a checked replay, a replay
+        x = ag.tensor(np.array(v), requires_grad=True)
+        assert np.array_equal(f(x).data, 2 * np.array(v))  # not 4 v: backward ran once
+
+
+def test_a_boolean_result_that_differs_is_refused_not_crashed():
+    f = ag.jit(lambda x: ag.isclose(x, ag.tensor(np.array([1.0, 2.0]))))
+    f(ag.tensor(np.array([1.0, 2.0])))
+    with pytest.raises(ag.JitError, match=r"the result differs \(largest difference 1\.0\)"):
+        f(ag.tensor(np.array([1.0, 5.0])))

@@ -159,16 +159,17 @@ class Jit:
 
     def _checked(self, entry: _Entry, key: Any, leaves: list[Any], args: Any, kwargs: Any) -> Any:
         """The first replay of a signature, beside an eager run from the same state."""
-        before = _snapshot(entry.state)
+        st = _with_arguments(entry.state, leaves)  # (this call's, which both runs change)
+        before = _snapshot(st)
         eager = self.fn(*args, **kwargs)
-        after_eager = _snapshot(entry.state)
-        _restore(entry.state, before)
+        after_eager = _snapshot(st)
+        _restore(st, before)
         replayed = entry.run(leaves)
         problem = _differs("the result", eager, replayed) or _states_differ(
-            entry.state, after_eager, _snapshot(entry.state)
+            st, after_eager, _snapshot(st)
         )
         if problem is not None:
-            _restore(entry.state, after_eager)
+            _restore(st, after_eager)
             self._cache[key].remove(entry)
             raise JitError(
                 f"ag.jit: the replay of {getattr(self.fn, '__qualname__', self.fn)} differs from "
@@ -292,6 +293,14 @@ def _stateful(tracer: Tracer) -> dict[str, list[Any]]:
     return {"tensors": tensors, "arrays": arrays, "generators": generators, "objects": objects}
 
 
+def _with_arguments(st: dict[str, list[Any]], leaves: list[Any]) -> dict[str, list[Any]]:
+    """``st`` with the tensors and arrays of this call's arguments added."""
+    tensors = st["tensors"] + [x for x in leaves if isinstance(x, Tensor)]
+    arrays = st["arrays"] + [x for x in leaves if isinstance(x, np.ndarray)]
+    return {**st, "tensors": list({id(t): t for t in tensors}.values()),
+            "arrays": list({id(a): a for a in arrays}.values())}  # fmt: skip
+
+
 def _tensors_in(obj: Any) -> list[Tensor]:
     if isinstance(obj, Tensor):
         return [obj]
@@ -358,7 +367,10 @@ def _differs(what: str, a: Any, b: Any) -> str | None:
         if x.shape != y.shape or x.dtype != y.dtype:
             return f"{what} has shape/dtype {x.shape} {x.dtype} against {y.shape} {y.dtype}"
         if not np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"):
-            return f"{what} differs (largest difference {np.max(np.abs(x - y))})"
+            if x.dtype.kind not in "biuf":
+                return f"{what} differs ({np.sum(x != y)} elements)"
+            largest = np.max(np.abs(x.astype(np.float64) - y.astype(np.float64)))
+            return f"{what} differs (largest difference {largest})"
         return None
     if isinstance(a, dict) and isinstance(b, dict):
         if a.keys() != b.keys():

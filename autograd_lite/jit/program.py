@@ -91,6 +91,11 @@ class Program:
         self.op_name: dict[int, str] = {}  # id(traced op) -> its name in the code
         self._summed: set[Ref] = set()
         self._unused = _unused_ops(tracer.steps, outputs)
+        self._read = set(
+            _refs(outputs)
+        ).union(  # (an op's attribute is read only if used)
+            *(_refs(s[1:]) for s in tracer.steps if s[0] != "attribute")
+        )
         for step in tracer.steps:
             getattr(self, "_" + step[0])(*step[1:])
         result = self._expr(outputs, obj=True)
@@ -212,6 +217,8 @@ class Program:
         self.code.append(f"v{out[1]} = {call}")
 
     def _attribute(self, traced: int, name: str, path: tuple[int, ...], out: Ref) -> None:
+        if out not in self._read:
+            return  # nothing is made from it: not read, not listed
         got = f"{self.op_name[traced]}.{name}{''.join(f'[{i}]' for i in path)}"
         self.code.append(f"v{out[1]} = {got}")
         shown = f"{self._op_label(traced)}.{name}{''.join(f'[{i}]' for i in path)}"
