@@ -91,11 +91,8 @@ class Program:
         self.op_name: dict[int, str] = {}  # id(traced op) -> its name in the code
         self._summed: set[Ref] = set()
         self._unused = _unused_ops(tracer.steps, outputs)
-        self._read = set(
-            _refs(outputs)
-        ).union(  # (an op's attribute is read only if used)
-            *(_refs(s[1:]) for s in tracer.steps if s[0] != "attribute")
-        )
+        reads = [_refs(s[1:]) for s in tracer.steps if s[0] != "attribute"]
+        self._read = set(_refs(outputs)).union(*reads)  # (an op attribute: read if used)
         for step in tracer.steps:
             getattr(self, "_" + step[0])(*step[1:])
         result = self._expr(outputs, obj=True)
